@@ -1,0 +1,75 @@
+/**
+ * repocate's plugin cache: verified bundles by integrity, and type-check passes by content.
+ * Lives in `REPOCATE_CACHE_DIR`, else `$XDG_CACHE_HOME/repocate`, else `~/.cache/repocate`.
+ * Files are written to a temporary name and renamed, so a crash never leaves half a file.
+ *
+ * @module
+ */
+import { join } from "@std/path";
+import { sha256 } from "./hash.ts";
+
+/** The cache folder for this process (needs env access to the three variables above). */
+export function defaultCacheDir(): string {
+  const explicit = Deno.env.get("REPOCATE_CACHE_DIR");
+  if (explicit) return explicit;
+  const xdg = Deno.env.get("XDG_CACHE_HOME");
+  if (xdg) return join(xdg, "repocate");
+  return join(Deno.env.get("HOME") ?? ".", ".cache", "repocate");
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(tmp, text);
+  await Deno.rename(tmp, path);
+}
+
+/** A plugin cache in one folder. */
+export class PluginCache {
+  /** The folder. */
+  readonly dir: string;
+
+  /** Uses `dir` (created on first write). */
+  constructor(dir: string = defaultCacheDir()) {
+    this.dir = dir;
+  }
+
+  #bundlePath(integrity: string): string {
+    return join(this.dir, "bundles", `${integrity.replace(/^sha256-/, "")}.js`);
+  }
+
+  /** The bundle stored for `integrity`, or `null`. */
+  async readBundle(integrity: string): Promise<string | null> {
+    try {
+      return await Deno.readTextFile(this.#bundlePath(integrity));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Stores the bundle for `integrity`. */
+  async writeBundle(integrity: string, code: string): Promise<void> {
+    await Deno.mkdir(join(this.dir, "bundles"), { recursive: true });
+    await writeAtomic(this.#bundlePath(integrity), code);
+  }
+
+  async #checkPath(code: string, against: string): Promise<string> {
+    const key = await sha256(`${Deno.version.deno}\n${against}\n${code}`);
+    return join(this.dir, "checks", key.replace(/^sha256-/, ""));
+  }
+
+  /** Whether `code` passed the type check against interfaces text `against` before. */
+  async passedCheck(code: string, against: string): Promise<boolean> {
+    try {
+      await Deno.stat(await this.#checkPath(code, against));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Records that `code` passed the type check against `against`. */
+  async recordCheck(code: string, against: string): Promise<void> {
+    await Deno.mkdir(join(this.dir, "checks"), { recursive: true });
+    await writeAtomic(await this.#checkPath(code, against), "ok\n");
+  }
+}

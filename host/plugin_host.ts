@@ -1,0 +1,259 @@
+/**
+ * The plugin host: loads every enabled plugin of a manifest into its own Worker, registers what
+ * it offers in the central registry (an action becomes a proxy that calls into the Worker), and
+ * keeps one plugin's failure from touching the others: a plugin that fails to build, mismatches
+ * the lock, fails its type check or handshake, throws, hangs, crashes or claims a name another
+ * plugin owns is reported and unloaded, with whatever it registered rolled back.
+ *
+ * @module
+ */
+import type { LogLevel } from "../interfaces.ts";
+import { messageOf, RepocateError } from "../errors.ts";
+import type { Lock, LockEntry, PluginEntry } from "../manifest/types.ts";
+import type { Registry } from "../registry/mod.ts";
+import { PluginCache } from "./cache.ts";
+import { missingHostGrants } from "./host_grants.ts";
+import { PluginWorker } from "./plugin_worker.ts";
+import { moduleUrlFor, type PreparedPlugin, preparePlugin } from "./prepare.ts";
+import { typeCheckPlugin } from "./typecheck.ts";
+import { join } from "@std/path";
+import { REPOCATE_ROOT } from "./deno_cli.ts";
+
+/** A plugin's state as `plugins list` shows it. */
+export interface PluginStatus {
+  /** Manifest name. */
+  name: string;
+  /** Source as written in the manifest. */
+  source: string;
+  /** `local` or `remote`. */
+  kind: "local" | "remote";
+  /** `loaded`, `failed`, `disabled` (in the manifest) or `unloaded` (removed at run time). */
+  state: "loaded" | "failed" | "disabled" | "unloaded";
+  /** `Ops.version`, once known. */
+  version?: string;
+  /** `Ops.apiVersion`, once known. */
+  apiVersion?: string;
+  /** Graph integrity (remote) or code hash (local). */
+  integrity?: string;
+  /** Why it failed or stopped. */
+  error?: { code: string; message: string };
+  /** Warnings (a local development override). */
+  warnings: string[];
+  /** Names of the actions it registered. */
+  actions: string[];
+}
+
+/** Options of a {@link PluginHost}. */
+export interface PluginHostOptions {
+  /** The registry plugins register into. */
+  registry: Registry;
+  /** The lock in force. */
+  lock: Lock;
+  /** Cache of verified bundles and type checks. */
+  cache?: PluginCache;
+  /** Refuse remote sources missing from the lock instead of recording them. */
+  frozen?: boolean;
+  /** Run Deno's type checker on each plugin before loading it (default true). */
+  typeCheck?: boolean;
+  /** Receives plugin log lines and host warnings, attributed to a plugin. */
+  onLog?: (plugin: string, level: LogLevel, message: string) => void;
+}
+
+interface Loaded {
+  entry: PluginEntry;
+  worker: PluginWorker;
+}
+
+/** Loads, runs and unloads plugins. */
+export class PluginHost {
+  #options: PluginHostOptions;
+  #cache: PluginCache;
+  #loaded = new Map<string, Loaded>();
+  #status = new Map<string, PluginStatus>();
+  #newLockEntries = new Map<string, LockEntry>();
+
+  /** A host over `options.registry`. */
+  constructor(options: PluginHostOptions) {
+    this.#options = options;
+    this.#cache = options.cache ?? new PluginCache();
+  }
+
+  /** Lock entries recorded for remote plugins the lock did not know (trust on first use). */
+  get newLockEntries(): ReadonlyMap<string, LockEntry> {
+    return this.#newLockEntries;
+  }
+
+  /** Every plugin's status, in load order. */
+  list(): PluginStatus[] {
+    return [...this.#status.values()].map((s) => ({ ...s, actions: [...s.actions] }));
+  }
+
+  /** One plugin's status. */
+  get(name: string): PluginStatus | undefined {
+    return this.#status.get(name);
+  }
+
+  /**
+   * Loads `entries`: code is prepared and checked concurrently, then plugins start and
+   * register in manifest order, so which of two plugins owns a contested name is stable.
+   * Never throws for a plugin's fault: the status says what failed.
+   */
+  async loadAll(entries: PluginEntry[]): Promise<PluginStatus[]> {
+    const prepared = entries.map((entry) =>
+      entry.enabled ? this.#prepare(entry).catch((e: unknown) => e as Error) : null
+    );
+    for (const [i, entry] of entries.entries()) {
+      if (!entry.enabled) {
+        this.#status.set(entry.name, this.#base(entry, "disabled"));
+        continue;
+      }
+      const ready = await prepared[i];
+      await this.#start(entry, ready!);
+    }
+    return this.list();
+  }
+
+  /** Loads one plugin (e.g. after `plugins add`); returns its status. */
+  async load(entry: PluginEntry): Promise<PluginStatus> {
+    if (this.#loaded.has(entry.name)) await this.unload(entry.name);
+    await this.#start(entry, await this.#prepare(entry).catch((e: unknown) => e as Error));
+    return this.#status.get(entry.name)!;
+  }
+
+  #base(entry: PluginEntry, state: PluginStatus["state"]): PluginStatus {
+    return {
+      name: entry.name,
+      source: entry.sourceText,
+      kind: entry.source.kind,
+      state,
+      warnings: [],
+      actions: [],
+    };
+  }
+
+  async #prepare(entry: PluginEntry): Promise<PreparedPlugin> {
+    const missing = missingHostGrants(entry.permissions);
+    if (missing.length) {
+      throw new RepocateError(
+        "HOST_PERMISSIONS",
+        `plugin "${entry.name}" is granted more than this repocate process holds (${
+          missing.join(" ")
+        }); start repocate with \`deno task start\`, which derives its flags from plugins.json`,
+      );
+    }
+    const prepared = await preparePlugin(entry, this.#options.lock, this.#cache, {
+      frozen: this.#options.frozen ?? false,
+      refresh: false,
+    });
+    if (this.#options.typeCheck ?? true) await this.#typeCheck(entry, prepared.code, prepared.integrity);
+    return prepared;
+  }
+
+  async #typeCheck(entry: PluginEntry, code: string, integrity: string): Promise<void> {
+    const api = await Deno.readTextFile(join(REPOCATE_ROOT, "interfaces.ts")).catch(() => "");
+    const key = `${integrity}\n${code}`;
+    if (await this.#cache.passedCheck(key, api)) return;
+    await typeCheckPlugin(entry.name, entry.source.url);
+    await this.#cache.recordCheck(key, api).catch(() => {});
+  }
+
+  async #start(
+    entry: PluginEntry,
+    prepared: PreparedPlugin | Error,
+  ): Promise<void> {
+    const status = this.#base(entry, "failed");
+    this.#status.set(entry.name, status);
+    const fail = (error: unknown) => {
+      status.state = "failed";
+      status.error = {
+        code: error instanceof RepocateError ? error.code : "PLUGIN_INIT_FAILED",
+        message: messageOf(error),
+      };
+      this.#log(entry.name, "error", status.error.message);
+    };
+    if (prepared instanceof Error) return fail(prepared);
+    status.integrity = prepared.integrity;
+    status.warnings = prepared.warnings;
+    for (const warning of prepared.warnings) this.#log(entry.name, "warn", warning);
+    if (prepared.newLockEntry && entry.source.kind === "remote") {
+      this.#newLockEntries.set(entry.source.url, prepared.newLockEntry);
+    }
+    const { registry } = this.#options;
+    let worker: PluginWorker;
+    let ready;
+    try {
+      ({ worker, ready } = await PluginWorker.start({
+        name: entry.name,
+        moduleUrl: moduleUrlFor(prepared.code),
+        permissions: entry.permissions,
+        config: entry.config,
+        timeouts: entry.timeouts,
+        onLog: (level, message) => this.#log(entry.name, level, message),
+        onRegister: (items) => {
+          try {
+            registry.registerBatch(entry.name, { items, actions: [] });
+          } catch (error) {
+            this.#log(entry.name, "error", messageOf(error));
+          }
+        },
+        onUnregister: (kind, name) => registry.unregisterItem(entry.name, kind, name),
+        onExit: (reason) => this.#onExit(entry.name, reason),
+      }));
+    } catch (error) {
+      return fail(error);
+    }
+    try {
+      registry.registerBatch(entry.name, {
+        items: ready.items,
+        actions: ready.actions.map((a) => ({
+          ...a,
+          invoke: (input, onProgress) => worker.call(a.name, input, onProgress),
+        })),
+      });
+    } catch (error) {
+      worker.terminate("unloaded: its registration was refused");
+      return fail(error);
+    }
+    status.state = "loaded";
+    status.version = ready.version;
+    status.apiVersion = ready.apiVersion;
+    status.actions = ready.actions.map((a) => a.name).sort();
+    this.#loaded.set(entry.name, { entry, worker });
+  }
+
+  #onExit(name: string, reason: string): void {
+    this.#loaded.delete(name);
+    this.#options.registry.unregisterOwner(name);
+    const status = this.#status.get(name);
+    if (status) {
+      status.state = "failed";
+      status.error = { code: "PLUGIN_CRASHED", message: reason };
+      status.actions = [];
+    }
+    this.#log(name, "error", `${reason}; its actions and items were removed`);
+  }
+
+  /** Stops a plugin and drops its registry entries; returns whether it was loaded. */
+  async unload(name: string): Promise<boolean> {
+    const loaded = this.#loaded.get(name);
+    if (!loaded) return false;
+    this.#loaded.delete(name);
+    this.#options.registry.unregisterOwner(name);
+    await loaded.worker.shutdown();
+    const status = this.#status.get(name);
+    if (status) {
+      status.state = "unloaded";
+      status.actions = [];
+    }
+    return true;
+  }
+
+  /** Unloads every plugin. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.#loaded.keys()].map((name) => this.unload(name)));
+  }
+
+  #log(plugin: string, level: LogLevel, message: string): void {
+    this.#options.onLog?.(plugin, level, message);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The launcher behind `deno task start`: computes the host's permission flags from the
+ * manifest (its own needs plus the union of every enabled plugin's grants) and runs main.ts
+ * with exactly those, never `-A`. Prints the flags with `REPOCATE_SHOW_FLAGS=1`.
+ *
+ * @module
+ */
+import { fromFileUrl } from "@std/path";
+import { hostFlags } from "./launch_flags.ts";
+import { manifestPath } from "./cli/context.ts";
+import { loadManifest } from "./manifest/io.ts";
+
+function manifestArg(args: string[]): string | undefined {
+  for (const [i, arg] of args.entries()) {
+    if (arg === "--manifest") return args[i + 1];
+    if (arg.startsWith("--manifest=")) return arg.slice("--manifest=".length);
+  }
+  return undefined;
+}
+
+async function flagsFor(args: string[]): Promise<string[]> {
+  try {
+    const manifest = await loadManifest(manifestPath({ manifest: manifestArg(args) }));
+    return hostFlags(manifest);
+  } catch {
+    // main.ts reports the manifest's fault itself; it needs only to read it.
+    return ["--allow-read", "--allow-env"];
+  }
+}
+
+if (import.meta.main) {
+  const args = Deno.args;
+  const flags = await flagsFor(args);
+  if (Deno.env.get("REPOCATE_SHOW_FLAGS") === "1") console.error(`repocate: deno run ${flags.join(" ")}`);
+  const main = fromFileUrl(new URL("./main.ts", import.meta.url));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...flags, main, ...args],
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => child.kill(signal));
+  }
+  const status = await child.status;
+  Deno.exit(status.code);
+}

@@ -1,0 +1,233 @@
+/**
+ * The docker plugin's actions: names, one-line descriptions, input schemas, and handlers that
+ * call the modules beside this one. Inputs are validated by the host against these schemas.
+ *
+ * @module
+ */
+import type { ActionSpec, JsonSchema, JsonValue, Registry } from "../../interfaces.ts";
+import { formatAddress } from "./client.ts";
+import type { Engine } from "./engine.ts";
+import { buildImage, type BuildInput, imageExists, inspectImage, removeImage } from "./images.ts";
+import {
+  createContainer,
+  type CreateInput,
+  inspectContainer,
+  listContainers,
+  removeContainer,
+  restartContainer,
+  startContainer,
+  stopContainer,
+} from "./containers.ts";
+import { containerLogs, execInContainer, type ExecInput } from "./exec.ts";
+import { createVolume, listVolumes, removeVolume } from "./volumes.ts";
+import type { PortAllocator } from "./ports.ts";
+
+/** What the handlers work with; given by the plugin once it is initialized. */
+export interface DockerState {
+  /** The engine the plugin talks to. */
+  engine: Engine;
+  /** The plugin's port allocator. */
+  ports: PortAllocator;
+}
+
+const str = { type: "string", minLength: 1 };
+const bool = { type: "boolean" };
+const strMap = { type: "object", additionalProperties: { type: "string" } };
+const strList = { type: "array", items: { type: "string" } };
+const port = { type: "integer", minimum: 1, maximum: 65535 };
+
+/** An object schema with `additionalProperties: false`. */
+function object(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
+  return { type: "object", properties, required, additionalProperties: false };
+}
+
+const containerRef = object({ id: str }, ["id"]);
+const stopInput = object({ id: str, timeout: { type: "integer", minimum: 0 } }, ["id"]);
+
+const mount = object({
+  type: { enum: ["bind", "volume"] },
+  source: str,
+  target: { type: "string", pattern: "^/" },
+  readonly: bool,
+}, ["type", "source", "target"]);
+
+const publishedPort = object({
+  container: port,
+  host: port,
+  protocol: { enum: ["tcp", "udp"] },
+}, ["container"]);
+
+/** Input shapes, as the schemas guarantee them. */
+type In<T> = (input: T, progress: (line: string) => void) => Promise<JsonValue>;
+
+/** The docker actions, bound to `state()` (read at call time, so re-initializing works). */
+export function dockerActions(state: () => DockerState): ActionSpec[] {
+  const spec = <T>(
+    name: string,
+    description: string,
+    inputSchema: JsonSchema,
+    run: In<T>,
+  ): ActionSpec => ({
+    name,
+    description,
+    inputSchema,
+    handler: (input, ctx) => run(input as T, (line) => ctx.progress(line)),
+  });
+  const engine = () => state().engine;
+  return [
+    spec(
+      "docker.ping",
+      "Checks the Docker engine answers; returns its version.",
+      object({}),
+      () =>
+        engine().run("ping", async (docker) => {
+          await docker.ping();
+          const v = await docker.version();
+          return {
+            ok: true,
+            host: formatAddress(engine().address),
+            version: v.Version,
+            apiVersion: v.ApiVersion,
+            os: v.Os,
+            arch: v.Arch,
+          };
+        }),
+    ),
+    spec<BuildInput>(
+      "docker.image.build",
+      "Builds an image from a context directory with the classic builder, streaming its log.",
+      object({
+        context: { type: "string", pattern: "^/" },
+        dockerfile: str,
+        tag: str,
+        buildArgs: strMap,
+        labels: strMap,
+      }, ["context", "tag"]),
+      (input, progress) => buildImage(engine(), input, progress),
+    ),
+    spec<{ ref: string }>(
+      "docker.image.inspect",
+      "Describes an image: id, tags, labels, config.",
+      object({ ref: str }, ["ref"]),
+      (input) => inspectImage(engine(), input.ref),
+    ),
+    spec<{ ref: string }>(
+      "docker.image.exists",
+      "Tells whether an image exists in the engine.",
+      object({ ref: str }, ["ref"]),
+      async (input) => ({ exists: await imageExists(engine(), input.ref) }),
+    ),
+    spec<{ ref: string; force?: boolean }>(
+      "docker.image.remove",
+      "Removes an image; reports whether it existed.",
+      object({ ref: str, force: bool }, ["ref"]),
+      (input) => removeImage(engine(), input.ref, input.force),
+    ),
+    spec<CreateInput>(
+      "docker.container.create",
+      "Creates a container (kept alive by default), ports published on 127.0.0.1.",
+      object({
+        name: { type: "string", pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$" },
+        image: str,
+        labels: strMap,
+        env: strMap,
+        mounts: { type: "array", items: mount },
+        ports: { type: "array", items: publishedPort },
+        workdir: { type: "string", pattern: "^/" },
+        user: str,
+        cmd: strList,
+        entrypoint: strList,
+      }, ["name", "image"]),
+      (input) => createContainer(engine(), input),
+    ),
+    spec<{ id: string }>(
+      "docker.container.start",
+      "Starts a container (no-op when running); returns its state and ports.",
+      containerRef,
+      (input) => startContainer(engine(), input.id),
+    ),
+    spec<{ id: string; timeout?: number }>(
+      "docker.container.stop",
+      "Stops a container (no-op when stopped), killing it after timeout seconds.",
+      stopInput,
+      (input) => stopContainer(engine(), input.id, input.timeout),
+    ),
+    spec<{ id: string; timeout?: number }>(
+      "docker.container.restart",
+      "Restarts a container; returns its state and ports.",
+      stopInput,
+      (input) => restartContainer(engine(), input.id, input.timeout),
+    ),
+    spec<{ id: string; force?: boolean; volumes?: boolean }>(
+      "docker.container.remove",
+      "Removes a container (running ones too unless force is false); reports whether it existed.",
+      object({ id: str, force: bool, volumes: bool }, ["id"]),
+      (input) => removeContainer(engine(), input.id, input.force, input.volumes),
+    ),
+    spec<{ id: string }>(
+      "docker.container.inspect",
+      "Describes a container: state, image, labels, ports, mounts.",
+      containerRef,
+      (input) => inspectContainer(engine(), input.id),
+    ),
+    spec<{ labels?: Record<string, string>; all?: boolean }>(
+      "docker.container.list",
+      "Lists containers carrying all the given labels.",
+      object({ labels: strMap, all: bool }),
+      async (input) => ({ containers: await listContainers(engine(), input.labels, input.all) }),
+    ),
+    spec<{ id: string; tail?: number }>(
+      "docker.container.logs",
+      "Returns a container's logs so far, stdout and stderr apart.",
+      object({ id: str, tail: { type: "integer", minimum: 0 } }, ["id"]),
+      (input) => containerLogs(engine(), input.id, input.tail),
+    ),
+    spec<ExecInput>(
+      "docker.container.exec",
+      "Runs a command in a running container; returns exit code, stdout and stderr.",
+      object({
+        id: str,
+        cmd: { ...strList, minItems: 1 },
+        env: strMap,
+        user: str,
+        workdir: { type: "string", pattern: "^/" },
+      }, ["id", "cmd"]),
+      (input) => execInContainer(engine(), input),
+    ),
+    spec<{ name: string; labels?: Record<string, string> }>(
+      "docker.volume.create",
+      "Creates a named volume with labels.",
+      object({ name: str, labels: strMap }, ["name"]),
+      (input) => createVolume(engine(), input.name, input.labels),
+    ),
+    spec<{ labels?: Record<string, string> }>(
+      "docker.volume.list",
+      "Lists volumes carrying all the given labels.",
+      object({ labels: strMap }),
+      async (input) => ({ volumes: await listVolumes(engine(), input.labels) }),
+    ),
+    spec<{ name: string; force?: boolean }>(
+      "docker.volume.remove",
+      "Removes a volume; reports whether it existed.",
+      object({ name: str, force: bool }, ["name"]),
+      (input) => removeVolume(engine(), input.name, input.force),
+    ),
+    spec<{ count: number }>(
+      "docker.ports.allocate",
+      "Hands out free host ports on 127.0.0.1, never the same one twice until released.",
+      object({ count: { type: "integer", minimum: 1, maximum: 100 } }, ["count"]),
+      (input) => Promise.resolve({ ports: state().ports.allocate(input.count) }),
+    ),
+    spec<{ ports: number[] }>(
+      "docker.ports.release",
+      "Returns ports from docker.ports.allocate so they may be handed out again.",
+      object({ ports: { type: "array", items: port } }, ["ports"]),
+      (input) => Promise.resolve({ released: state().ports.release(input.ports) }),
+    ),
+  ];
+}
+
+/** Registers every docker action with `registry`. */
+export function registerDockerActions(registry: Registry, state: () => DockerState): void {
+  for (const action of dockerActions(state)) registry.registerAction(action);
+}

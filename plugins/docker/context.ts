@@ -1,0 +1,63 @@
+/**
+ * The build context: checking the Dockerfile is inside it, and listing the files to send.
+ *
+ * Needs read permission on the context directory.
+ *
+ * @module
+ */
+import { isAbsolute, posix } from "node:path";
+import { DockerPluginError } from "./errors.ts";
+
+/**
+ * Checks that `context` is an absolute directory and `dockerfile` a file inside it; returns the
+ * Dockerfile's normalized path relative to the context (what the engine expects).
+ */
+export async function resolveDockerfile(context: string, dockerfile: string): Promise<string> {
+  if (!isAbsolute(context)) {
+    throw new DockerPluginError("invalid_input", `build context "${context}" is not absolute`);
+  }
+  await expectKind(context, "directory", "build context");
+  const relative = posix.normalize(dockerfile.replaceAll("\\", "/"));
+  if (isAbsolute(relative) || relative === ".." || relative.startsWith("../")) {
+    throw new DockerPluginError(
+      "invalid_input",
+      `dockerfile "${dockerfile}" must be a path inside the build context ${context}`,
+    );
+  }
+  await expectKind(posix.join(context, relative), "file", "dockerfile");
+  return relative;
+}
+
+async function expectKind(path: string, kind: "file" | "directory", what: string) {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "does not exist"
+      : `cannot be read (${error instanceof Error ? error.message : String(error)})`;
+    throw new DockerPluginError("invalid_input", `${what} ${path} ${reason}`);
+  }
+  if (kind === "directory" ? !info.isDirectory : !info.isFile) {
+    throw new DockerPluginError("invalid_input", `${what} ${path} is not a ${kind}`);
+  }
+}
+
+/**
+ * Every non-directory entry under `context` (files and symlinks, not followed), as sorted
+ * relative `/`-separated paths. dockerode filters this list through the context's
+ * `.dockerignore` before packing it.
+ */
+export async function contextFiles(context: string): Promise<string[]> {
+  const files: string[] = [];
+  const pending = [""];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    for await (const entry of Deno.readDir(posix.join(context, dir))) {
+      const relative = dir === "" ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory) pending.push(relative);
+      else files.push(relative);
+    }
+  }
+  return files.sort();
+}

@@ -1,0 +1,80 @@
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
+import { PLUGIN_API_VERSION } from "../../interfaces.ts";
+import { startInProcess } from "../_testing/in_process.ts";
+import { createDockerOps, Ops } from "./mod.ts";
+import { DockerPluginError } from "./errors.ts";
+import { dockerTest } from "../../tests/_support/docker_engine.ts";
+
+Deno.test("Ops names the plugin, its version and the API version it speaks", () => {
+  assertEquals([Ops.name, Ops.version, Ops.apiVersion], ["docker", "0.1.0", PLUGIN_API_VERSION]);
+});
+
+Deno.test("every action has a description and a closed input schema", async () => {
+  const plugin = await startInProcess(createDockerOps(() => "unix:///nowhere.sock"));
+  try {
+    assert(plugin.actions.size >= 19);
+    for (const [name, action] of plugin.actions) {
+      assertMatch(name, /^docker\.[a-z]+(\.[a-z]+)?$/);
+      assert(action.description.length > 10 && !action.description.includes("\n"), name);
+      assertEquals(action.inputSchema.type, "object", name);
+      assertEquals(action.inputSchema.additionalProperties, false, name);
+      assert(Array.isArray(action.inputSchema.required), name);
+    }
+    assertEquals(plugin.items.get("engine/docker")?.metadata, { host: "unix:///nowhere.sock" });
+  } finally {
+    await plugin.dispose();
+  }
+});
+
+Deno.test("config.host overrides DOCKER_HOST", async () => {
+  const plugin = await startInProcess(
+    createDockerOps(() => "unix:///from-env.sock"),
+    { host: "tcp://127.0.0.1:1" },
+  );
+  assertEquals(plugin.items.get("engine/docker")?.metadata, { host: "tcp://127.0.0.1:1" });
+  await plugin.dispose();
+});
+
+Deno.test("an unreachable engine fails with the address tried and how to start one", async () => {
+  const socket = `/tmp/repocate-no-engine-${crypto.randomUUID()}.sock`;
+  const plugin = await startInProcess(createDockerOps(() => `unix://${socket}`));
+  try {
+    const error = await assertRejects(() => plugin.call("docker.ping"), DockerPluginError);
+    assertEquals(error.code, "unreachable");
+    assertMatch(error.message, new RegExp(`cannot reach the Docker engine at unix://${socket}`));
+    assertMatch(error.message, /\.ci\/docker\.sh start/);
+  } finally {
+    await plugin.dispose();
+  }
+});
+
+Deno.test("an engine that refuses TCP connections is reported the same way", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const plugin = await startInProcess(createDockerOps(), { host: `tcp://127.0.0.1:${port}` });
+  try {
+    const error = await assertRejects(() => plugin.call("docker.ping"), DockerPluginError);
+    assertEquals(error.code, "unreachable");
+    assertMatch(error.message, new RegExp(`tcp://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED`));
+  } finally {
+    await plugin.dispose();
+  }
+});
+
+Deno.test({
+  name: "docker.ping reaches the engine in DOCKER_HOST and reports its version",
+  ...dockerTest,
+  async fn() {
+    const plugin = await startInProcess(Ops);
+    try {
+      const answer = await plugin.call("docker.ping") as Record<string, unknown>;
+      assertEquals(answer.ok, true);
+      assertEquals(answer.host, Deno.env.get("DOCKER_HOST") ?? "unix:///var/run/docker.sock");
+      assertMatch(String(answer.apiVersion), /^1\.\d+$/);
+      assertEquals(JSON.parse(JSON.stringify(answer)), answer);
+    } finally {
+      await plugin.dispose();
+    }
+  },
+});

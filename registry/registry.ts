@@ -1,0 +1,195 @@
+/**
+ * The central registry: items by kind and name, actions by name, each owned by one plugin.
+ * It knows nothing of Workers: an action's implementation is an {@link Invoker} function.
+ *
+ * Invariants (registry_test.ts): a name has one owner; a batch is added whole or not at all;
+ * input is validated against the action's schema before its invoker runs; removing an owner
+ * removes exactly what it owns; every change is announced to listeners once.
+ *
+ * @module
+ */
+import type { JsonValue } from "../interfaces.ts";
+import { messageOf, RepocateError } from "../errors.ts";
+import { checkActionName, checkItemKey } from "./names.ts";
+import { compileSchema, type Validator } from "./validate.ts";
+import type {
+  ActionInfo,
+  RegisteredAction,
+  RegisteredItem,
+  RegistrationBatch,
+  RegistryEvent,
+} from "./types.ts";
+
+interface StoredAction extends RegisteredAction {
+  validate: Validator;
+}
+
+const itemKey = (kind: string, name: string) => `${kind}\u0000${name}`;
+
+function describe(action: StoredAction): ActionInfo {
+  const { name, owner, description, inputSchema } = action;
+  return { name, owner, description, inputSchema };
+}
+
+/** Options for {@link Registry.invoke}. */
+export interface InvokeOptions {
+  /** Receives progress messages from the action. */
+  onProgress?: (message: string) => void;
+}
+
+/** The central registry of items and actions. */
+export class Registry {
+  #items = new Map<string, RegisteredItem>();
+  #actions = new Map<string, StoredAction>();
+  #listeners = new Set<(event: RegistryEvent) => void>();
+
+  /**
+   * Adds everything in `batch` for `owner`, or nothing: a bad name, an invalid schema, or a
+   * name another owner holds throws and leaves the registry unchanged.
+   */
+  registerBatch(owner: string, batch: RegistrationBatch): void {
+    const items: RegisteredItem[] = [];
+    const seenItems = new Set<string>();
+    for (const item of batch.items) {
+      checkItemKey(item.kind, item.name);
+      const key = itemKey(item.kind, item.name);
+      const holder = this.#items.get(key)?.owner;
+      if ((holder && holder !== owner) || seenItems.has(key)) {
+        throw new RepocateError(
+          "NAME_CONFLICT",
+          `cannot register item ${item.kind} "${item.name}" for plugin "${owner}": ` +
+            `already owned by plugin "${holder ?? owner}"`,
+        );
+      }
+      seenItems.add(key);
+      items.push({ ...item, metadata: item.metadata ?? {}, owner });
+    }
+    const actions: StoredAction[] = [];
+    const seenActions = new Set<string>();
+    for (const action of batch.actions) {
+      checkActionName(action.name);
+      const holder = this.#actions.get(action.name)?.owner;
+      if (holder || seenActions.has(action.name)) {
+        throw new RepocateError(
+          "NAME_CONFLICT",
+          `cannot register action "${action.name}" for plugin "${owner}": ` +
+            `already owned by plugin "${holder ?? owner}"`,
+        );
+      }
+      seenActions.add(action.name);
+      let validate: Validator;
+      try {
+        validate = compileSchema(action.inputSchema);
+      } catch (error) {
+        throw new TypeError(`action "${action.name}" of plugin "${owner}": ${messageOf(error)}`);
+      }
+      actions.push({ ...action, owner, validate });
+    }
+    for (const item of items) {
+      this.#items.set(itemKey(item.kind, item.name), item);
+      this.#emit({ type: "item-added", item });
+    }
+    for (const action of actions) {
+      this.#actions.set(action.name, action);
+      this.#emit({ type: "action-added", action: describe(action) });
+    }
+  }
+
+  /** Removes one item of `owner`; returns whether it existed. Items of others are left alone. */
+  unregisterItem(owner: string, kind: string, name: string): boolean {
+    const key = itemKey(kind, name);
+    const item = this.#items.get(key);
+    if (!item || item.owner !== owner) return false;
+    this.#items.delete(key);
+    this.#emit({ type: "item-removed", item });
+    return true;
+  }
+
+  /** Removes one action by name; returns whether it existed. */
+  unregisterAction(name: string): boolean {
+    const action = this.#actions.get(name);
+    if (!action) return false;
+    this.#actions.delete(name);
+    this.#emit({ type: "action-removed", action: describe(action) });
+    return true;
+  }
+
+  /** Removes everything `owner` registered; returns how many entries went. */
+  unregisterOwner(owner: string): number {
+    let removed = 0;
+    for (const item of [...this.#items.values()]) {
+      if (item.owner === owner && this.unregisterItem(owner, item.kind, item.name)) removed++;
+    }
+    for (const action of [...this.#actions.values()]) {
+      if (action.owner === owner && this.unregisterAction(action.name)) removed++;
+    }
+    return removed;
+  }
+
+  /** Items, optionally of one kind, sorted by kind then name. */
+  listItems(kind?: string): RegisteredItem[] {
+    return [...this.#items.values()]
+      .filter((i) => kind === undefined || i.kind === kind)
+      .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  }
+
+  /** One item, or `undefined`. */
+  getItem(kind: string, name: string): RegisteredItem | undefined {
+    return this.#items.get(itemKey(kind, name));
+  }
+
+  /** Actions sorted by name, optionally only those of one owner. */
+  listActions(owner?: string): ActionInfo[] {
+    return [...this.#actions.values()]
+      .filter((a) => owner === undefined || a.owner === owner)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(describe);
+  }
+
+  /** One action's description, or `undefined`. */
+  getAction(name: string): ActionInfo | undefined {
+    const action = this.#actions.get(name);
+    return action && describe(action);
+  }
+
+  /**
+   * Validates `input` against the action's schema, then runs it. Throws `ACTION_NOT_FOUND`
+   * or `INPUT_INVALID` before anything runs; the invoker's own errors pass through.
+   */
+  async invoke(name: string, input: JsonValue, options: InvokeOptions = {}): Promise<JsonValue> {
+    const action = this.#actions.get(name);
+    if (!action) {
+      const near = [...this.#actions.keys()].filter((n) => n.split(".")[0] === name.split(".")[0]);
+      throw new RepocateError(
+        "ACTION_NOT_FOUND",
+        `no action "${name}"` +
+          (near.length ? ` (did you mean ${near.slice(0, 3).join(", ")}?)` : "") +
+          "; `repocate actions list` shows them",
+      );
+    }
+    const faults = action.validate(input);
+    if (faults.length) {
+      throw new RepocateError(
+        "INPUT_INVALID",
+        `action "${name}": invalid input: ${faults.join("; ")}`,
+      );
+    }
+    return await action.invoke(input, options.onProgress ?? (() => {}));
+  }
+
+  /** Calls `listener` on every change until the returned function is called. */
+  subscribe(listener: (event: RegistryEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(event: RegistryEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener must not break the registry or the other listeners.
+      }
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Compiles action input schemas (JSON Schema, via ajv) into validators that return one-line
+ * faults. Registry-internal.
+ *
+ * @module
+ */
+import { Ajv } from "ajv";
+import type { JsonSchema, JsonValue } from "../interfaces.ts";
+
+const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: true });
+
+/** Checks a value; returns the faults (empty when valid). */
+export type Validator = (value: JsonValue) => string[];
+
+/** Compiles `schema`; throws `TypeError` with ajv's reason when the schema itself is invalid. */
+export function compileSchema(schema: JsonSchema): Validator {
+  let validate;
+  try {
+    validate = ajv.compile(schema);
+  } catch (error) {
+    throw new TypeError(`invalid input schema: ${(error as Error).message}`);
+  }
+  return (value) => {
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((e) => {
+      const at = "input" + e.instancePath.replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".");
+      const extra = e.keyword === "additionalProperties"
+        ? ` (${(e.params as { additionalProperty: string }).additionalProperty})`
+        : e.keyword === "enum"
+        ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`
+        : "";
+      return `${at}: ${e.message}${extra}`;
+    });
+  };
+}
