@@ -33,6 +33,8 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   "MANIFEST_INVALID",
   "LOCK_INVALID",
   "INPUT_INVALID",
+  "ACTION_NOT_FOUND",
+  "PLUGIN_NOT_FOUND",
   "USAGE",
 ]);
 

@@ -88,9 +88,10 @@ export class PluginHost {
     return [...this.#status.values()].map((s) => ({ ...s, actions: [...s.actions] }));
   }
 
-  /** One plugin's status. */
+  /** One plugin's status (a copy). */
   get(name: string): PluginStatus | undefined {
-    return this.#status.get(name);
+    const status = this.#status.get(name);
+    return status && { ...status, actions: [...status.actions] };
   }
 
   /**
@@ -117,7 +118,7 @@ export class PluginHost {
   async load(entry: PluginEntry): Promise<PluginStatus> {
     if (this.#loaded.has(entry.name)) await this.unload(entry.name);
     await this.#start(entry, await this.#prepare(entry).catch((e: unknown) => e as Error));
-    return this.#status.get(entry.name)!;
+    return this.get(entry.name)!;
   }
 
   #base(entry: PluginEntry, state: PluginStatus["state"]): PluginStatus {

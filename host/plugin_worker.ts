@@ -214,6 +214,9 @@ export class PluginWorker {
       case "bye":
         this.#bye?.();
         return;
+      case "fatal":
+        this.#die(`plugin "${this.#options.name}" crashed: ${message.error.message}`);
+        return;
       default:
         this.#onStartupMessage?.(message);
     }

@@ -10,7 +10,9 @@ export function toWireError(error: unknown): WireError {
   const message = (error instanceof Error ? error.message : String(error))
     .replace(/\s*\n\s*/g, " ").trim().slice(0, 4000) || "unknown error";
   if (error instanceof Error) {
-    if (error.name === "NotCapable" || error.name === "PermissionDenied") {
+    const denied = error.name === "NotCapable" || error.name === "PermissionDenied" ||
+      /^Requires \w+ access/.test(message);
+    if (denied) {
       return { code: "PERMISSION_DENIED", message: permissionMessage(message) };
     }
     const code = (error as { code?: unknown }).code;

@@ -44,6 +44,12 @@ console.debug = (...a: unknown[]) => send("debug", format(a));
 console.warn = (...a: unknown[]) => send("warn", format(a));
 console.error = (...a: unknown[]) => send("error", format(a));
 
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  post({ t: "fatal", error: toWireError(event.error ?? event.message) });
+  self.close();
+});
+
 self.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
   send("error", `unhandled rejection: ${toWireError(event.reason).message}`);

@@ -5,7 +5,8 @@
  * Sequence: host `init` → worker `hello` (protocol and the plugin's declared versions) → host
  * `start` (or `shutdown` on a version mismatch) → worker `ready` with its registrations, or
  * `failed`. Then host `call`s and worker `result`s by id, `progress` and `log` at any time,
- * `register`/`unregister` for items the plugin adds later, and `shutdown` → `bye`.
+ * `register`/`unregister` for items the plugin adds later, `fatal` when an error escapes the
+ * plugin outside any call (the Worker then closes), and `shutdown` → `bye`.
  *
  * @module
  */
@@ -71,4 +72,5 @@ export type WorkerMessage =
   | { t: "log"; level: LogLevel; message: string }
   | { t: "register"; items: WireItem[] }
   | { t: "unregister"; kind: string; name: string }
+  | { t: "fatal"; error: WireError }
   | { t: "bye" };

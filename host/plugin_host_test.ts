@@ -1,0 +1,297 @@
+import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "@std/assert";
+import { RepocateError } from "../errors.ts";
+import { fixture, probe, withRuntime } from "../tests/_support/runtime.ts";
+
+const FAST = { timeouts: { initMs: 3000, callMs: 2000 } };
+
+function statusOf(runtime: { host: { get(n: string): unknown } }, name: string) {
+  return runtime.host.get(name) as {
+    state: string;
+    error?: { code: string; message: string };
+    actions: string[];
+  };
+}
+
+Deno.test("a plugin granted nothing cannot read a file, and the error names the plugin", async () => {
+  const secret = await Deno.makeTempFile();
+  await Deno.writeTextFile(secret, "s3cret");
+  try {
+    await withRuntime([probe("reader")], async (runtime) => {
+      const error = await assertRejects(
+        () => runtime.registry.invoke("reader.read", { path: secret }),
+        RepocateError,
+      );
+      assertEquals(error.code, "PERMISSION_DENIED");
+      assertStringIncludes(error.message, 'plugin "reader"');
+      assertStringIncludes(error.message, secret);
+      assertStringIncludes(error.message, "permissions.read");
+    });
+  } finally {
+    await Deno.remove(secret);
+  }
+});
+
+Deno.test("a plugin granted the path reads it", async () => {
+  const secret = await Deno.makeTempFile();
+  await Deno.writeTextFile(secret, "s3cret");
+  try {
+    await withRuntime([probe("reader", { permissions: { read: [secret] } })], async (runtime) => {
+      assertEquals(await runtime.registry.invoke("reader.read", { path: secret }), "s3cret");
+    });
+  } finally {
+    await Deno.remove(secret);
+  }
+});
+
+Deno.test("a plugin that reads an ungranted file in initialize fails to load, reported by name", async () => {
+  await withRuntime(
+    [probe("eager", { config: { initialize: "read", path: "/etc/hostname" } }), probe("calm")],
+    async (runtime) => {
+      const status = statusOf(runtime, "eager");
+      assertEquals(status.state, "failed");
+      assertEquals(status.error?.code, "PERMISSION_DENIED");
+      assertMatch(status.error!.message, /^plugin "eager" threw in initialize: permission denied/);
+      assertEquals(runtime.registry.listActions("eager"), []);
+      assertEquals(await runtime.registry.invoke("calm.echo", { ok: 1 }), { ok: 1 });
+    },
+  );
+});
+
+Deno.test("a plugin granted nothing cannot open a socket; granted the address it can", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  const accepting = (async () => {
+    for await (const conn of listener) conn.close();
+  })();
+  try {
+    await withRuntime(
+      [probe("closed"), probe("open", { permissions: { net: [`127.0.0.1:${port}`] } })],
+      async (runtime) => {
+        const error = await assertRejects(
+          () => runtime.registry.invoke("closed.connect", { port }),
+          RepocateError,
+        );
+        assertEquals(error.code, "PERMISSION_DENIED");
+        assertStringIncludes(error.message, 'plugin "closed"');
+        assertEquals(await runtime.registry.invoke("open.connect", { port }), "connected");
+      },
+    );
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+  }
+});
+
+Deno.test("a plugin reads only the environment variables it is granted", async () => {
+  await withRuntime(
+    [probe("envy", { permissions: { env: ["HOME"] } })],
+    async (runtime) => {
+      assertEquals(await runtime.registry.invoke("envy.env", { name: "HOME" }), Deno.env.get("HOME")!);
+      const error = await assertRejects(
+        () => runtime.registry.invoke("envy.env", { name: "PATH" }),
+        RepocateError,
+      );
+      assertEquals(error.code, "PERMISSION_DENIED");
+    },
+  );
+});
+
+Deno.test("a plugin that throws in initialize is unloaded and the others keep working", async () => {
+  await withRuntime(
+    [probe("first"), probe("thrower", { config: { initialize: "throw" } }), probe("last")],
+    async (runtime) => {
+      const status = statusOf(runtime, "thrower");
+      assertEquals(status.state, "failed");
+      assertEquals(status.error?.code, "PLUGIN_INIT_FAILED");
+      assertStringIncludes(status.error!.message, "probe refuses to initialize");
+      assertEquals(runtime.registry.listActions("thrower"), []);
+      assertEquals(runtime.registry.listItems("probe").map((i) => i.name), ["first", "last"]);
+      assertEquals(await runtime.registry.invoke("first.echo", { a: 1 }), { a: 1 });
+      assertEquals(await runtime.registry.invoke("last.echo", { b: 2 }), { b: 2 });
+    },
+  );
+});
+
+for (const mode of ["hang", "spin"]) {
+  Deno.test(`a plugin that ${mode}s in initialize past its timeout is unloaded`, async () => {
+    await withRuntime(
+      [probe("stuck", { config: { initialize: mode }, timeouts: { initMs: 300 } }), probe("fine")],
+      async (runtime) => {
+        const status = statusOf(runtime, "stuck");
+        assertEquals(status.error?.code, "PLUGIN_TIMEOUT");
+        assertStringIncludes(status.error!.message, "within 300 ms (timeouts.initMs in plugins.json)");
+        assertEquals(await runtime.registry.invoke("fine.noop", {}), null);
+      },
+    );
+  });
+}
+
+Deno.test("a plugin whose worker crashes during initialize is reported as crashed", async () => {
+  await withRuntime([probe("crashy", { config: { initialize: "crash" } })], async (runtime) => {
+    const status = statusOf(runtime, "crashy");
+    assertEquals(status.error?.code, "PLUGIN_CRASHED");
+    assertStringIncludes(status.error!.message, "probe crashed during initialize");
+  });
+});
+
+Deno.test("a plugin that claims another plugin's action name is unloaded with all its registrations", async () => {
+  await withRuntime(
+    [probe("owner"), probe("claimer", { config: { claim: ["owner.echo"] } })],
+    async (runtime) => {
+      const status = statusOf(runtime, "claimer");
+      assertEquals(status.error?.code, "NAME_CONFLICT");
+      assertStringIncludes(status.error!.message, 'already owned by plugin "owner"');
+      assertEquals(runtime.registry.listActions("claimer"), []);
+      assertEquals(runtime.registry.getItem("probe", "claimer"), undefined);
+      assertEquals(runtime.registry.getAction("owner.echo")?.owner, "owner");
+      assertEquals(await runtime.registry.invoke("owner.echo", { x: 1 }), { x: 1 });
+    },
+  );
+});
+
+Deno.test("a plugin that throws halfway through registering leaves nothing registered", async () => {
+  await withRuntime([probe("half", { config: { register: "throw" } })], async (runtime) => {
+    assertEquals(statusOf(runtime, "half").error?.code, "PLUGIN_INIT_FAILED");
+    assertEquals(runtime.registry.listActions(), []);
+    assertEquals(runtime.registry.listItems(), []);
+  });
+});
+
+Deno.test("a call that hangs past its timeout fails, unloads the plugin and spares the others", async () => {
+  await withRuntime(
+    [probe("spinner", FAST), probe("bystander", FAST)],
+    async (runtime) => {
+      const error = await assertRejects(
+        () => runtime.registry.invoke("spinner.spin", {}),
+        RepocateError,
+      );
+      assertEquals(error.code, "PLUGIN_TIMEOUT");
+      assertStringIncludes(error.message, 'action "spinner.spin" did not finish within 2000 ms');
+      assertEquals(statusOf(runtime, "spinner").state, "failed");
+      assertEquals(runtime.registry.listActions("spinner"), []);
+      assertEquals(await runtime.registry.invoke("bystander.echo", { still: "here" }), { still: "here" });
+    },
+  );
+});
+
+Deno.test("a worker that crashes after loading has its entries dropped and the rest keeps working", async () => {
+  await withRuntime([probe("fragile"), probe("sturdy")], async (runtime) => {
+    assertEquals(await runtime.registry.invoke("fragile.crash", {}), "crashing");
+    for (let i = 0; i < 50 && statusOf(runtime, "fragile").state === "loaded"; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const status = statusOf(runtime, "fragile");
+    assertEquals(status.state, "failed");
+    assertEquals(status.error?.code, "PLUGIN_CRASHED");
+    assertStringIncludes(status.error!.message, "probe crashed on purpose");
+    assertEquals(runtime.registry.getAction("fragile.echo"), undefined);
+    assertEquals(await runtime.registry.invoke("sturdy.echo", {}), {});
+  });
+});
+
+Deno.test("an action's own error reaches the caller with the plugin named and the worker alive", async () => {
+  await withRuntime([probe("failing")], async (runtime) => {
+    const error = await assertRejects(
+      () => runtime.registry.invoke("failing.fail", { message: "disk on fire" }),
+      RepocateError,
+    );
+    assertEquals(error.code, "ACTION_FAILED");
+    assertEquals(error.message, 'plugin "failing": disk on fire');
+    assertEquals(await runtime.registry.invoke("failing.noop", {}), null);
+  });
+});
+
+Deno.test("progress reaches the caller and a plugin's console output becomes a log line", async () => {
+  await withRuntime([probe("chatty")], async (runtime, project) => {
+    const seen: string[] = [];
+    const result = await runtime.registry.invoke("chatty.progress", {}, {
+      onProgress: (m) => seen.push(m),
+    });
+    assertEquals(result, "done");
+    assertEquals(seen, ["one", "two", "three"]);
+    assert(project.logs.includes("chatty info: stray stdout line from a plugin"), project.logs.join("\n"));
+  });
+});
+
+Deno.test("input that does not match the schema is refused before the plugin runs", async () => {
+  await withRuntime([probe("strict")], async (runtime) => {
+    const error = await assertRejects(
+      () => runtime.registry.invoke("strict.read", { path: 42 }),
+      RepocateError,
+    );
+    assertEquals(error.code, "INPUT_INVALID");
+    assertEquals(error.message, 'action "strict.read": invalid input: input.path: must be string');
+  });
+});
+
+Deno.test("a plugin for a newer API major is refused with advice to upgrade repocate", async () => {
+  await withRuntime([{ name: "future-api", source: fixture("future_api.ts") }], async (runtime) => {
+    const status = statusOf(runtime, "future-api");
+    assertEquals(status.error?.code, "PLUGIN_HANDSHAKE");
+    assertEquals(
+      status.error?.message,
+      'plugin "future-api" speaks plugin API 2.0, this repocate speaks 1.0: upgrade repocate',
+    );
+  });
+});
+
+Deno.test("a plugin whose Ops.name differs from its manifest name is refused", async () => {
+  await withRuntime([{ name: "greeter", source: new URL("../examples/hello/mod.ts", import.meta.url).pathname }], async (runtime) => {
+    const status = statusOf(runtime, "greeter");
+    assertEquals(status.error?.code, "PLUGIN_HANDSHAKE");
+    assertStringIncludes(status.error!.message, 'Ops.name is "hello" but plugins.json names it "greeter"');
+  });
+});
+
+Deno.test("the run-time shape check names each missing or mistyped member", async () => {
+  await withRuntime([{ name: "not-operation", source: fixture("not_operation.ts") }], async (runtime) => {
+    const status = statusOf(runtime, "not-operation");
+    assertEquals(status.error?.code, "PLUGIN_SHAPE");
+    assertStringIncludes(status.error!.message, "Ops.version must be a non-empty string (got number)");
+    assertStringIncludes(status.error!.message, "Ops.registerWithRegistry must be a function");
+  });
+});
+
+Deno.test("the type check refuses an Ops that does not satisfy Operation, naming the member", async () => {
+  await withRuntime(
+    [{ name: "not-operation", source: fixture("not_operation.ts") }, probe("typed")],
+    async (runtime) => {
+      const status = statusOf(runtime, "not-operation");
+      assertEquals(status.error?.code, "PLUGIN_TYPE_CHECK");
+      assertStringIncludes(status.error!.message, "Ops does not satisfy Operation");
+      assertMatch(status.error!.message, /version|registerWithRegistry/);
+      assertEquals(statusOf(runtime, "typed").state, "loaded");
+    },
+    { typeCheck: true },
+  );
+});
+
+Deno.test("unloading a plugin at run time drops its entries and stops its worker", async () => {
+  await withRuntime([probe("leaving"), probe("staying")], async (runtime) => {
+    assertEquals(await runtime.host.unload("leaving"), true);
+    assertEquals(runtime.registry.listActions("leaving"), []);
+    assertEquals(runtime.registry.getItem("probe", "leaving"), undefined);
+    assertEquals(statusOf(runtime, "leaving").state, "unloaded");
+    const error = await assertRejects(() => runtime.registry.invoke("leaving.echo", {}), RepocateError);
+    assertEquals(error.code, "ACTION_NOT_FOUND");
+    assertEquals(await runtime.registry.invoke("staying.echo", {}), {});
+    assertEquals(await runtime.host.unload("leaving"), false);
+  });
+});
+
+Deno.test("a disabled plugin is listed but not loaded", async () => {
+  await withRuntime([probe("sleeping", { enabled: false })], async (runtime) => {
+    assertEquals(statusOf(runtime, "sleeping").state, "disabled");
+    assertEquals(runtime.registry.listActions(), []);
+  });
+});
+
+Deno.test("a local plugin outside repocate's plugins/ carries a development-override warning", async () => {
+  await withRuntime([probe("dev")], (_runtime, project) => {
+    assert(
+      project.logs.some((l) => l.startsWith("dev warn:") && l.includes("development override")),
+      project.logs.join("\n"),
+    );
+    return Promise.resolve();
+  });
+});
