@@ -64,12 +64,13 @@ export async function checkPlugins(options: RuntimeOptions, names?: string[]): P
     typeCheck: false,
     onLog: options.onLog,
   });
+  let statuses: PluginStatus[];
   try {
-    await host.loadAll(entries.filter((e) => !results.has(e.name)));
+    statuses = await host.loadAll(entries.filter((e) => !results.has(e.name)));
   } finally {
     await host.shutdown();
   }
-  for (const status of host.list()) {
+  for (const status of statuses) {
     results.set(status.name, {
       name: status.name,
       ok: status.state === "loaded",
