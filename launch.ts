@@ -31,7 +31,9 @@ async function flagsFor(args: string[]): Promise<string[]> {
 if (import.meta.main) {
   const args = Deno.args;
   const flags = await flagsFor(args);
-  if (Deno.env.get("REPOCATE_SHOW_FLAGS") === "1") console.error(`repocate: deno run ${flags.join(" ")}`);
+  if (Deno.env.get("REPOCATE_SHOW_FLAGS") === "1") {
+    console.error(`repocate: deno run ${flags.join(" ")}`);
+  }
   const main = fromFileUrl(new URL("./main.ts", import.meta.url));
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...flags, main, ...args],

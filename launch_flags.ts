@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, fromFileUrl, join } from "@std/path";
-import { unionPermissions, toDenoFlags } from "./manifest/permissions.ts";
+import { toDenoFlags, unionPermissions } from "./manifest/permissions.ts";
 import type { Manifest, Permissions } from "./manifest/types.ts";
 import { defaultCacheDir } from "./host/cache.ts";
 import { denoBinary } from "./host/deno_cli.ts";

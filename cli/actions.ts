@@ -41,7 +41,12 @@ export function actionsCommands(program: Command): void {
         const list = runtime.registry.listActions();
         if (globals(cmd).json) outJson(list);
         else {
-          for (const line of table([["ACTION", "PLUGIN", "DESCRIPTION"], ...list.map((a) => [a.name, a.owner, a.description])])) {
+          for (
+            const line of table([
+              ["ACTION", "PLUGIN", "DESCRIPTION"],
+              ...list.map((a) => [a.name, a.owner, a.description]),
+            ])
+          ) {
             out(line);
           }
         }
@@ -56,7 +61,12 @@ export function actionsCommands(program: Command): void {
       withRuntime(globals(cmd), (runtime) => {
         const list = runtime.registry.listItems(kind);
         if (globals(cmd).json) outJson(list);
-        else for (const line of table([["KIND", "NAME", "PLUGIN"], ...list.map((i) => [i.kind, i.name, i.owner])])) out(line);
+        else {for (
+            const line of table([
+              ["KIND", "NAME", "PLUGIN"],
+              ...list.map((i) => [i.kind, i.name, i.owner]),
+            ])
+          ) out(line);}
         return Promise.resolve();
       })
     );

@@ -56,7 +56,9 @@ export function err(line: string): void {
 }
 
 /** Shows a plugin's log line on stderr (`debug` only with `--verbose`). */
-export function logger(options: GlobalOptions): (plugin: string, level: LogLevel, message: string) => void {
+export function logger(
+  options: GlobalOptions,
+): (plugin: string, level: LogLevel, message: string) => void {
   return (plugin, level, message) => {
     if (level === "debug" && !options.verbose) return;
     err(`[${plugin}] ${level}: ${message}`);
@@ -78,5 +80,7 @@ export function runtimeOptions(options: GlobalOptions): RuntimeOptions {
 /** Pads cells into aligned columns. */
 export function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i])).join("  ").trimEnd());
+  return rows.map((r) =>
+    r.map((c, i) => i === r.length - 1 ? c : c.padEnd(widths[i])).join("  ").trimEnd()
+  );
 }

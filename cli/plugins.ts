@@ -23,7 +23,9 @@ const globals = (cmd: Command) => cmd.optsWithGlobals() as Opts;
 
 /** Adds the `plugins` command group to `program`. */
 export function pluginsCommand(program: Command): void {
-  const plugins = program.command("plugins").description("list, check, add, remove and lock plugins");
+  const plugins = program.command("plugins").description(
+    "list, check, add, remove and lock plugins",
+  );
 
   plugins.command("list").description("load the plugins and show their state, grants and errors")
     .option("--json", "machine-readable output")
@@ -33,7 +35,9 @@ export function pluginsCommand(program: Command): void {
       try {
         const statuses = runtime.host.list();
         const byName = new Map(runtime.manifest.plugins.map((p) => [p.name, p]));
-        const union = unionPermissions(runtime.manifest.plugins.filter((p) => p.enabled).map((p) => p.permissions));
+        const union = unionPermissions(
+          runtime.manifest.plugins.filter((p) => p.enabled).map((p) => p.permissions),
+        );
         if (options.json) {
           return outJson({
             manifest: runtime.manifest.file,
@@ -51,11 +55,14 @@ export function pluginsCommand(program: Command): void {
             s.state,
             s.version ?? "-",
             s.source,
-            describePermissions(perms) + (risky.length ? `  [RISK: ${risky.join(",")} escapes the sandbox]` : ""),
+            describePermissions(perms) +
+            (risky.length ? `  [RISK: ${risky.join(",")} escapes the sandbox]` : ""),
           ]);
         }
         for (const line of table(rows)) out(line);
-        for (const s of statuses) if (s.error) out(`${s.name}: ${s.error.code}: ${s.error.message}`);
+        for (const s of statuses) {
+          if (s.error) out(`${s.name}: ${s.error.code}: ${s.error.message}`);
+        }
         out(`grants union: ${describePermissions(union)}`);
         out(`host flags:   ${toDenoFlags(union).join(" ") || "(none)"}`);
       } finally {
@@ -64,18 +71,24 @@ export function pluginsCommand(program: Command): void {
     });
 
   plugins.command("check [names...]")
-    .description("fetch anew, verify against the lock, type-check against interfaces.ts and trial-load")
+    .description(
+      "fetch anew, verify against the lock, type-check against interfaces.ts and trial-load",
+    )
     .option("--json", "machine-readable output")
     .action(async (names: string[], _o, cmd: Command) => {
       const options = globals(cmd);
       const results = await checkPlugins(runtimeOptions(options), names);
       if (options.json) outJson(results.map(({ name, ok, error }) => ({ name, ok, error })));
-      else for (const r of results) out(r.ok ? `ok    ${r.name}` : `FAIL  ${r.name}: ${r.error?.message}`);
+      else {for (const r of results) {
+          out(r.ok ? `ok    ${r.name}` : `FAIL  ${r.name}: ${r.error?.message}`);
+        }}
       const failed = results.filter((r) => !r.ok);
       if (failed.length) {
         throw new RepocateError(
           (failed[0].error?.code ?? "PLUGIN_INIT_FAILED") as RepocateError["code"],
-          `${failed.length} of ${results.length} plugins failed the check (${failed.map((f) => f.name).join(", ")})`,
+          `${failed.length} of ${results.length} plugins failed the check (${
+            failed.map((f) => f.name).join(", ")
+          })`,
         );
       }
     });
@@ -88,7 +101,10 @@ export function pluginsCommand(program: Command): void {
     .option("--call-timeout <ms>", "timeouts.callMs")
     .option("--json", "machine-readable output");
   for (const key of PERMISSION_KEYS) {
-    add.option(`--allow-${key} [values]`, `grant ${key} (comma-separated list, or all when no value)`);
+    add.option(
+      `--allow-${key} [values]`,
+      `grant ${key} (comma-separated list, or all when no value)`,
+    );
   }
   add.action(async (source: string, _o, cmd: Command) => {
     const options = globals(cmd);
@@ -120,7 +136,9 @@ export function pluginsCommand(program: Command): void {
     else out(`added ${status.name} ${status.version} (${status.actions.length} actions)`);
   });
 
-  plugins.command("remove <name>").description("remove a plugin from the manifest and its pin from the lock")
+  plugins.command("remove <name>").description(
+    "remove a plugin from the manifest and its pin from the lock",
+  )
     .action(async (name: string, _o, cmd: Command) => {
       await removePlugin(runtimeOptions(globals(cmd)), name);
       out(`removed ${name}`);
@@ -136,7 +154,9 @@ export function pluginsCommand(program: Command): void {
       if (!changes.length) out("no remote plugins to lock");
       for (const c of changes) {
         out(`${c.change.padEnd(9)} ${c.name ? c.name + " " : ""}${c.url}`);
-        for (const m of c.modules) out(`          ${m.url}: ${m.locked ?? "(new)"} -> ${m.actual ?? "(gone)"}`);
+        for (const m of c.modules) {
+          out(`          ${m.url}: ${m.locked ?? "(new)"} -> ${m.actual ?? "(gone)"}`);
+        }
       }
     });
 

@@ -19,11 +19,17 @@ export function buildProgram(): Command {
   const program = new Command("repocate")
     .description("a reproducible development container for every git repository, run by plugins")
     .version(VERSION)
-    .option("--manifest <file>", "plugins.json to use (default: ./plugins.json, else repocate's own)")
+    .option(
+      "--manifest <file>",
+      "plugins.json to use (default: ./plugins.json, else repocate's own)",
+    )
     .option("--lock <file>", "plugins.lock.json to use (default: beside the manifest)")
     .option("--frozen", "never write the lock; refuse remote plugins it does not pin")
     .option("--no-check", "skip Deno's type check of plugins at load")
-    .option("--cache-dir <dir>", "plugin cache folder (default: $REPOCATE_CACHE_DIR or ~/.cache/repocate)")
+    .option(
+      "--cache-dir <dir>",
+      "plugin cache folder (default: $REPOCATE_CACHE_DIR or ~/.cache/repocate)",
+    )
     .option("--verbose", "show plugins' debug logs")
     .showHelpAfterError()
     .exitOverride()

@@ -43,7 +43,10 @@ function errorData(error: unknown): { code: string; message: string } {
  * checker against interfaces.ts, then loads them all into a scratch registry (handshake,
  * shape, initialize, registration, name conflicts). Writes nothing.
  */
-export async function checkPlugins(options: RuntimeOptions, names?: string[]): Promise<CheckResult[]> {
+export async function checkPlugins(
+  options: RuntimeOptions,
+  names?: string[],
+): Promise<CheckResult[]> {
   const { manifest, lock } = await readConfig(options);
   const entries = selectEntries(manifest.plugins, names).filter((e) => e.enabled);
   const cache = new PluginCache(options.cacheDir);
@@ -121,15 +124,23 @@ export function nameFromSource(source: string): string {
  * Adds a plugin: loads the current plugins, then the new one beside them (fetch, lock check,
  * type check, handshake, registration). Only when it loads are the lock and manifest written.
  */
-export async function addPlugin(options: RuntimeOptions, request: AddRequest): Promise<PluginStatus> {
+export async function addPlugin(
+  options: RuntimeOptions,
+  request: AddRequest,
+): Promise<PluginStatus> {
   const name = request.name ?? nameFromSource(request.source);
   const runtime = await openRuntime({ ...options, typeCheck: false });
   try {
     if (runtime.manifest.plugins.some((p) => p.name === name)) {
       throw new RepocateError("USAGE", `plugin "${name}" is already in ${runtime.manifest.file}`);
     }
-    const raw: Record<string, unknown> = { name, source: manifestSource(request.source, runtime.manifest.file) };
-    if (request.permissions && Object.keys(request.permissions).length) raw.permissions = request.permissions;
+    const raw: Record<string, unknown> = {
+      name,
+      source: manifestSource(request.source, runtime.manifest.file),
+    };
+    if (request.permissions && Object.keys(request.permissions).length) {
+      raw.permissions = request.permissions;
+    }
     if (request.config) raw.config = request.config;
     if (request.timeouts) raw.timeouts = request.timeouts;
     // Validate the new entry as the manifest would, without writing yet.
@@ -148,7 +159,9 @@ export async function addPlugin(options: RuntimeOptions, request: AddRequest): P
       );
     }
     const pinned = runtime.host.newLockEntries.get(entry.source.url);
-    if (pinned && !options.frozen) await writeLock(runtime.lockFile, withEntry(runtime.lock, entry.source.url, pinned));
+    if (pinned && !options.frozen) {
+      await writeLock(runtime.lockFile, withEntry(runtime.lock, entry.source.url, pinned));
+    }
     await editManifest(runtime.manifest.file, (m) => m.plugins.push(raw));
     return status;
   } finally {
@@ -166,7 +179,9 @@ function manifestSource(source: string, manifestFile: string): string {
 export async function removePlugin(options: RuntimeOptions, name: string): Promise<void> {
   const { manifest, lock, lockFile } = await readConfig(options);
   const entry = manifest.plugins.find((p) => p.name === name);
-  if (!entry) throw new RepocateError("PLUGIN_NOT_FOUND", `no plugin "${name}" in ${manifest.file}`);
+  if (!entry) {
+    throw new RepocateError("PLUGIN_NOT_FOUND", `no plugin "${name}" in ${manifest.file}`);
+  }
   await editManifest(manifest.file, (m) => {
     m.plugins = m.plugins.filter((p) => p.name !== name);
   });
@@ -193,14 +208,21 @@ export interface LockChange {
  * Fetches every remote plugin (or those named) anew and pins what it gets. With `frozen`,
  * writes nothing and throws `LOCK_MISMATCH` when anything would change.
  */
-export async function lockPlugins(options: RuntimeOptions, names?: string[]): Promise<LockChange[]> {
+export async function lockPlugins(
+  options: RuntimeOptions,
+  names?: string[],
+): Promise<LockChange[]> {
   const { manifest, lock, lockFile } = await readConfig(options);
   const cache = new PluginCache(options.cacheDir);
   const entries = selectEntries(manifest.plugins, names).filter((e) => e.source.kind === "remote");
   let next: Lock = lock;
   const changes: LockChange[] = [];
   for (const entry of entries) {
-    const fetched = await preparePlugin(entry, lock, cache, { frozen: false, refresh: true, relock: true });
+    const fetched = await preparePlugin(entry, lock, cache, {
+      frozen: false,
+      refresh: true,
+      relock: true,
+    });
     const url = entry.source.url;
     const old = lock.plugins[url];
     const fresh: LockEntry = { integrity: fetched.integrity, modules: fetched.modules };

@@ -55,7 +55,9 @@ export function lockFileFor(manifestFile: string): string {
 }
 
 /** Reads manifest and lock without loading anything. */
-export async function readConfig(options: RuntimeOptions): Promise<{ manifest: Manifest; lock: Lock; lockFile: string }> {
+export async function readConfig(
+  options: RuntimeOptions,
+): Promise<{ manifest: Manifest; lock: Lock; lockFile: string }> {
   const manifest = await loadManifest(options.manifestFile);
   const lockFile = options.lockFile ?? lockFileFor(manifest.file);
   return { manifest, lock: await readLock(lockFile), lockFile };

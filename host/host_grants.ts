@@ -32,7 +32,9 @@ export function missingHostGrants(perms: Permissions): string[] {
     const grant = perms[key];
     if (grant === false) continue;
     const values = grant === true ? [undefined] : grant;
-    const lacking = values.filter((v) => Deno.permissions.querySync(descriptor(key, v)).state !== "granted");
+    const lacking = values.filter((v) =>
+      Deno.permissions.querySync(descriptor(key, v)).state !== "granted"
+    );
     if (lacking.length) {
       missing.push(grant === true ? `--allow-${key}` : `--allow-${key}=${lacking.join(",")}`);
     }

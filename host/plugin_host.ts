@@ -146,7 +146,9 @@ export class PluginHost {
       frozen: this.#options.frozen ?? false,
       refresh: false,
     });
-    if (this.#options.typeCheck ?? true) await this.#typeCheck(entry, prepared.code, prepared.integrity);
+    if (this.#options.typeCheck ?? true) {
+      await this.#typeCheck(entry, prepared.code, prepared.integrity);
+    }
     return prepared;
   }
 

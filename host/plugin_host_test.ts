@@ -1,4 +1,10 @@
-import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStringIncludes,
+} from "@std/assert";
 import { RepocateError } from "../errors.ts";
 import { fixture, probe, withRuntime } from "../tests/_support/runtime.ts";
 
@@ -86,7 +92,10 @@ Deno.test("a plugin reads only the environment variables it is granted", async (
   await withRuntime(
     [probe("envy", { permissions: { env: ["HOME"] } })],
     async (runtime) => {
-      assertEquals(await runtime.registry.invoke("envy.env", { name: "HOME" }), Deno.env.get("HOME")!);
+      assertEquals(
+        await runtime.registry.invoke("envy.env", { name: "HOME" }),
+        Deno.env.get("HOME")!,
+      );
       const error = await assertRejects(
         () => runtime.registry.invoke("envy.env", { name: "PATH" }),
         RepocateError,
@@ -119,7 +128,10 @@ for (const mode of ["hang", "spin"]) {
       async (runtime) => {
         const status = statusOf(runtime, "stuck");
         assertEquals(status.error?.code, "PLUGIN_TIMEOUT");
-        assertStringIncludes(status.error!.message, "within 300 ms (timeouts.initMs in plugins.json)");
+        assertStringIncludes(
+          status.error!.message,
+          "within 300 ms (timeouts.initMs in plugins.json)",
+        );
         assertEquals(await runtime.registry.invoke("fine.noop", {}), null);
       },
     );
@@ -127,7 +139,7 @@ for (const mode of ["hang", "spin"]) {
 }
 
 Deno.test("a plugin whose worker crashes during initialize is reported as crashed", async () => {
-  await withRuntime([probe("crashy", { config: { initialize: "crash" } })], async (runtime) => {
+  await withRuntime([probe("crashy", { config: { initialize: "crash" } })], (runtime) => {
     const status = statusOf(runtime, "crashy");
     assertEquals(status.error?.code, "PLUGIN_CRASHED");
     assertStringIncludes(status.error!.message, "probe crashed during initialize");
@@ -150,7 +162,7 @@ Deno.test("a plugin that claims another plugin's action name is unloaded with al
 });
 
 Deno.test("a plugin that throws halfway through registering leaves nothing registered", async () => {
-  await withRuntime([probe("half", { config: { register: "throw" } })], async (runtime) => {
+  await withRuntime([probe("half", { config: { register: "throw" } })], (runtime) => {
     assertEquals(statusOf(runtime, "half").error?.code, "PLUGIN_INIT_FAILED");
     assertEquals(runtime.registry.listActions(), []);
     assertEquals(runtime.registry.listItems(), []);
@@ -169,7 +181,9 @@ Deno.test("a call that hangs past its timeout fails, unloads the plugin and spar
       assertStringIncludes(error.message, 'action "spinner.spin" did not finish within 2000 ms');
       assertEquals(statusOf(runtime, "spinner").state, "failed");
       assertEquals(runtime.registry.listActions("spinner"), []);
-      assertEquals(await runtime.registry.invoke("bystander.echo", { still: "here" }), { still: "here" });
+      assertEquals(await runtime.registry.invoke("bystander.echo", { still: "here" }), {
+        still: "here",
+      });
     },
   );
 });
@@ -209,7 +223,10 @@ Deno.test("progress reaches the caller and a plugin's console output becomes a l
     });
     assertEquals(result, "done");
     assertEquals(seen, ["one", "two", "three"]);
-    assert(project.logs.includes("chatty info: stray stdout line from a plugin"), project.logs.join("\n"));
+    assert(
+      project.logs.includes("chatty info: stray stdout line from a plugin"),
+      project.logs.join("\n"),
+    );
   });
 });
 
@@ -225,7 +242,7 @@ Deno.test("input that does not match the schema is refused before the plugin run
 });
 
 Deno.test("a plugin for a newer API major is refused with advice to upgrade repocate", async () => {
-  await withRuntime([{ name: "future-api", source: fixture("future_api.ts") }], async (runtime) => {
+  await withRuntime([{ name: "future-api", source: fixture("future_api.ts") }], (runtime) => {
     const status = statusOf(runtime, "future-api");
     assertEquals(status.error?.code, "PLUGIN_HANDSHAKE");
     assertEquals(
@@ -236,26 +253,38 @@ Deno.test("a plugin for a newer API major is refused with advice to upgrade repo
 });
 
 Deno.test("a plugin whose Ops.name differs from its manifest name is refused", async () => {
-  await withRuntime([{ name: "greeter", source: new URL("../examples/hello/mod.ts", import.meta.url).pathname }], async (runtime) => {
+  await withRuntime([{
+    name: "greeter",
+    source: new URL("../examples/hello/mod.ts", import.meta.url).pathname,
+  }], (runtime) => {
     const status = statusOf(runtime, "greeter");
     assertEquals(status.error?.code, "PLUGIN_HANDSHAKE");
-    assertStringIncludes(status.error!.message, 'Ops.name is "hello" but plugins.json names it "greeter"');
+    assertStringIncludes(
+      status.error!.message,
+      'Ops.name is "hello" but plugins.json names it "greeter"',
+    );
   });
 });
 
 Deno.test("the run-time shape check names each missing or mistyped member", async () => {
-  await withRuntime([{ name: "not-operation", source: fixture("not_operation.ts") }], async (runtime) => {
-    const status = statusOf(runtime, "not-operation");
-    assertEquals(status.error?.code, "PLUGIN_SHAPE");
-    assertStringIncludes(status.error!.message, "Ops.version must be a non-empty string (got number)");
-    assertStringIncludes(status.error!.message, "Ops.registerWithRegistry must be a function");
-  });
+  await withRuntime(
+    [{ name: "not-operation", source: fixture("not_operation.ts") }],
+    (runtime) => {
+      const status = statusOf(runtime, "not-operation");
+      assertEquals(status.error?.code, "PLUGIN_SHAPE");
+      assertStringIncludes(
+        status.error!.message,
+        "Ops.version must be a non-empty string (got number)",
+      );
+      assertStringIncludes(status.error!.message, "Ops.registerWithRegistry must be a function");
+    },
+  );
 });
 
 Deno.test("the type check refuses an Ops that does not satisfy Operation, naming the member", async () => {
   await withRuntime(
     [{ name: "not-operation", source: fixture("not_operation.ts") }, probe("typed")],
-    async (runtime) => {
+    (runtime) => {
       const status = statusOf(runtime, "not-operation");
       assertEquals(status.error?.code, "PLUGIN_TYPE_CHECK");
       assertStringIncludes(status.error!.message, "Ops does not satisfy Operation");
@@ -272,7 +301,10 @@ Deno.test("unloading a plugin at run time drops its entries and stops its worker
     assertEquals(runtime.registry.listActions("leaving"), []);
     assertEquals(runtime.registry.getItem("probe", "leaving"), undefined);
     assertEquals(statusOf(runtime, "leaving").state, "unloaded");
-    const error = await assertRejects(() => runtime.registry.invoke("leaving.echo", {}), RepocateError);
+    const error = await assertRejects(
+      () => runtime.registry.invoke("leaving.echo", {}),
+      RepocateError,
+    );
     assertEquals(error.code, "ACTION_NOT_FOUND");
     assertEquals(await runtime.registry.invoke("staying.echo", {}), {});
     assertEquals(await runtime.host.unload("leaving"), false);
@@ -280,7 +312,7 @@ Deno.test("unloading a plugin at run time drops its entries and stops its worker
 });
 
 Deno.test("a disabled plugin is listed but not loaded", async () => {
-  await withRuntime([probe("sleeping", { enabled: false })], async (runtime) => {
+  await withRuntime([probe("sleeping", { enabled: false })], (runtime) => {
     assertEquals(statusOf(runtime, "sleeping").state, "disabled");
     assertEquals(runtime.registry.listActions(), []);
   });

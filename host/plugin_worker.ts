@@ -91,7 +91,9 @@ export class PluginWorker {
    * `timeouts.initMs`. On any failure the Worker is terminated and a {@link RepocateError}
    * naming the plugin is thrown.
    */
-  static async start(options: PluginWorkerOptions): Promise<{ worker: PluginWorker; ready: PluginReady }> {
+  static async start(
+    options: PluginWorkerOptions,
+  ): Promise<{ worker: PluginWorker; ready: PluginReady }> {
     const { name } = options;
     const worker = new Worker(new URL("./worker_entry.ts", import.meta.url), {
       type: "module",

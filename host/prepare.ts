@@ -85,7 +85,13 @@ export async function preparePlugin(
   if (locked && !options.refresh) {
     const code = await cache.readBundle(locked.integrity);
     if (code !== null) {
-      return { code, integrity: locked.integrity, modules: locked.modules, fromCache: true, warnings: [] };
+      return {
+        code,
+        integrity: locked.integrity,
+        modules: locked.modules,
+        fromCache: true,
+        warnings: [],
+      };
     }
   }
   if (!locked && options.frozen) {

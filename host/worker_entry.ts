@@ -66,7 +66,9 @@ const registry: Registry = {
   registerItem(item: ItemSpec) {
     checkItemKey(item.kind, item.name);
     const key = `${item.kind}\u0000${item.name}`;
-    if (ownItems.has(key)) throw new TypeError(`item ${item.kind} "${item.name}" already registered`);
+    if (ownItems.has(key)) {
+      throw new TypeError(`item ${item.kind} "${item.name}" already registered`);
+    }
     const wire = {
       kind: item.kind,
       name: item.name,
@@ -106,7 +108,11 @@ async function onInit(message: Extract<HostMessage, { t: "init" }>): Promise<voi
   }
   const faults = shapeFaults(mod.Ops);
   if (faults.length) {
-    post({ t: "failed", stage: "shape", error: { code: "PLUGIN_SHAPE", message: faults.join("; ") } });
+    post({
+      t: "failed",
+      stage: "shape",
+      error: { code: "PLUGIN_SHAPE", message: faults.join("; ") },
+    });
     return;
   }
   ops = mod.Ops as Operation;

@@ -10,7 +10,7 @@ import type { JsonObject, JsonValue } from "../interfaces.ts";
 import { RepocateError } from "../errors.ts";
 import { manifestSchema, PERMISSION_KEYS } from "./schema.ts";
 import { resolveSource } from "./source.ts";
-import type { Grant, Manifest, PluginEntry, Permissions } from "./types.ts";
+import type { Grant, Manifest, Permissions, PluginEntry } from "./types.ts";
 
 /** Variables `${NAME}` that permission entries and config strings may use. */
 export type ManifestVars = Readonly<Record<string, string>>;
@@ -141,7 +141,12 @@ export function parseManifest(text: string, file: string, vars: ManifestVars = {
       enabled: raw.enabled,
       permissions,
       timeouts: raw.timeouts,
-      config: expandJson(raw.config as JsonObject, vars, ["plugins", index, "config"], faults) as JsonObject,
+      config: expandJson(
+        raw.config as JsonObject,
+        vars,
+        ["plugins", index, "config"],
+        faults,
+      ) as JsonObject,
     };
   });
   if (faults.length) throw fault(file, faults);

@@ -25,7 +25,9 @@ export function checkActionName(name: unknown): asserts name is string {
 /** Throws `TypeError` unless `kind` and `name` form a valid item key. */
 export function checkItemKey(kind: unknown, name: unknown): asserts kind is string {
   if (typeof kind !== "string" || !ITEM_KIND.test(kind)) {
-    throw new TypeError(`invalid item kind ${JSON.stringify(kind)}: use lowercase words and dashes`);
+    throw new TypeError(
+      `invalid item kind ${JSON.stringify(kind)}: use lowercase words and dashes`,
+    );
   }
   if (typeof name !== "string" || !ITEM_NAME.test(name)) {
     throw new TypeError(

@@ -159,7 +159,9 @@ export class Registry {
   async invoke(name: string, input: JsonValue, options: InvokeOptions = {}): Promise<JsonValue> {
     const action = this.#actions.get(name);
     if (!action) {
-      const near = [...this.#actions.keys()].sort().filter((n) => n.split(".")[0] === name.split(".")[0]);
+      const near = [...this.#actions.keys()].sort().filter((n) =>
+        n.split(".")[0] === name.split(".")[0]
+      );
       throw new RepocateError(
         "ACTION_NOT_FOUND",
         `no action "${name}"` +

@@ -7,7 +7,9 @@
 import { Ajv } from "ajv";
 import type { JsonSchema, JsonValue } from "../interfaces.ts";
 
-const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: true });
+// addUsedSchema: false keeps compiled schemas out of ajv's shared `$id` table; otherwise a second
+// schema with the same `$id` (the same plugin reloaded, or another plugin) fails to compile.
+const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: true, addUsedSchema: false });
 
 /** Checks a value; returns the faults (empty when valid). */
 export type Validator = (value: JsonValue) => string[];

@@ -28,7 +28,8 @@ export function assertNotEquals<T>(actual: T, expected: T, message?: string): vo
 export function assertStringIncludes(actual: string, expected: string, message?: string): void {
   if (!actual.includes(expected)) {
     throw new nodeAssert.AssertionError({
-      message: message ?? `Expected ${JSON.stringify(actual)} to include ${JSON.stringify(expected)}`,
+      message: message ??
+        `Expected ${JSON.stringify(actual)} to include ${JSON.stringify(expected)}`,
     });
   }
 }

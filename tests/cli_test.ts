@@ -4,7 +4,7 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { fromFileUrl, join } from "@std/path";
-import { fixture, tempProject, type TempProject } from "./_support/runtime.ts";
+import { fixture, type TempProject, tempProject } from "./_support/runtime.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 const HELLO = join(ROOT, "examples/hello/mod.ts");
@@ -71,7 +71,12 @@ Deno.test("plugins list shows states, load errors and the union of grants as hos
   await withProject(
     [
       hello,
-      { name: "thrower", source: fixture("probe.ts"), config: { initialize: "throw" }, permissions: { env: ["HOME"] } },
+      {
+        name: "thrower",
+        source: fixture("probe.ts"),
+        config: { initialize: "throw" },
+        permissions: { env: ["HOME"] },
+      },
     ],
     async (project) => {
       const run = await repocate(project, ["--no-check", "plugins", "list", "--json"]);
@@ -84,7 +89,9 @@ Deno.test("plugins list shows states, load errors and the union of grants as hos
       assertStringIncludes(listed.plugins[1].error.message, "probe refuses to initialize");
       assertEquals(listed.plugins[1].permissions.env, ["HOME"]);
       assertEquals(listed.plugins[1].permissions.net, false);
-      assert(listed.hostFlags.some((f: string) => f.startsWith("--allow-env=") && f.includes("HOME")));
+      assert(
+        listed.hostFlags.some((f: string) => f.startsWith("--allow-env=") && f.includes("HOME")),
+      );
       assert(!listed.hostFlags.includes("-A") && !listed.hostFlags.includes("--allow-all"));
 
       const text = await repocate(project, ["--no-check", "plugins", "list"]);
@@ -98,7 +105,10 @@ Deno.test("a bad manifest is one line naming the file and the JSON path, exit 2"
   await withProject([], async (project) => {
     await Deno.writeTextFile(
       project.manifestFile,
-      JSON.stringify({ version: 1, plugins: [{ name: "x", source: "./x.ts", permissions: { reed: true } }] }),
+      JSON.stringify({
+        version: 1,
+        plugins: [{ name: "x", source: "./x.ts", permissions: { reed: true } }],
+      }),
     );
     const run = await repocate(project, ["actions", "list"]);
     assertEquals(run.code, 2);
@@ -113,7 +123,10 @@ Deno.test("a missing plugin file is reported at its JSON path", async () => {
   await withProject([{ name: "ghost", source: "./ghost.ts" }], async (project) => {
     const run = await repocate(project, ["plugins", "list"]);
     assertEquals(run.code, 2);
-    assertStringIncludes(run.stderr, `plugins[0].source: file not found: ${join(project.dir, "ghost.ts")}`);
+    assertStringIncludes(
+      run.stderr,
+      `plugins[0].source: file not found: ${join(project.dir, "ghost.ts")}`,
+    );
   });
 });
 
@@ -121,7 +134,10 @@ Deno.test("an unknown action and invalid JSON input exit 2 with one line", async
   await withProject([hello], async (project) => {
     const unknown = await repocate(project, ["--no-check", "run", "hello.wave"]);
     assertEquals(unknown.code, 2);
-    assertStringIncludes(unknown.stderr, 'no action "hello.wave" (did you mean hello.count, hello.greet?)');
+    assertStringIncludes(
+      unknown.stderr,
+      'no action "hello.wave" (did you mean hello.count, hello.greet?)',
+    );
     const bad = await repocate(project, ["--no-check", "run", "hello.greet", "{name"]);
     assertEquals(bad.code, 2);
     assertStringIncludes(bad.stderr, "input is not valid JSON");
@@ -133,7 +149,12 @@ Deno.test("an unknown action and invalid JSON input exit 2 with one line", async
 
 Deno.test("a failing action exits 1 naming the plugin", async () => {
   await withProject([{ name: "probe", source: fixture("probe.ts") }], async (project) => {
-    const run = await repocate(project, ["--no-check", "run", "probe.fail", '{"message":"no luck"}']);
+    const run = await repocate(project, [
+      "--no-check",
+      "run",
+      "probe.fail",
+      '{"message":"no luck"}',
+    ]);
     assertEquals(run.code, 1);
     assertStringIncludes(run.stderr, 'repocate: plugin "probe": no luck');
   });
@@ -196,7 +217,12 @@ Deno.test("a host started without a plugin's grants says which flag it lacks", a
   );
 });
 
-for (const command of [[], ["plugins"], ["plugins", "list"], ["plugins", "add"], ["plugins", "lock"], ["actions", "list"], ["run"]]) {
+for (
+  const command of [[], ["plugins"], ["plugins", "list"], ["plugins", "add"], ["plugins", "lock"], [
+    "actions",
+    "list",
+  ], ["run"]]
+) {
   Deno.test(`repocate ${command.join(" ") || "(top)"} --help prints usage and exits 0`, async () => {
     await withProject([], async (project) => {
       const run = await repocate(project, [...command, "--help"]);

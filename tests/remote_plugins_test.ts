@@ -9,7 +9,7 @@ import { openRuntime } from "../core/runtime.ts";
 import { addPlugin, checkPlugins, lockPlugins, removePlugin } from "../core/plugin_admin.ts";
 import { readLock } from "../manifest/io.ts";
 import { type FileServer, serveDir } from "./_support/file_server.ts";
-import { tempProject, type TempProject } from "./_support/runtime.ts";
+import { type TempProject, tempProject } from "./_support/runtime.ts";
 
 const pluginSource = (name: string, extraImport = "") => `
 import { greeting } from "./dep.ts";
@@ -80,7 +80,9 @@ async function greetOnce(remote: Remote, extra = {}): Promise<unknown> {
   const runtime = await openRuntime(remote.project.options(extra));
   try {
     const status = runtime.host.get("remote");
-    if (status?.state !== "loaded") throw new RepocateError("PLUGIN_INIT_FAILED", JSON.stringify(status?.error));
+    if (status?.state !== "loaded") {
+      throw new RepocateError("PLUGIN_INIT_FAILED", JSON.stringify(status?.error));
+    }
     return await runtime.registry.invoke("remote.greet", {});
   } finally {
     await runtime.close();
@@ -129,11 +131,18 @@ Deno.test("a changed transitive import is refused with its URL, both hashes and 
     await remote.write("dep.ts", `export const greeting: string = "hello from a changed v1";\n`);
 
     const results = await checkPlugins(remote.project.options());
-    assertEquals(results.map((r) => [r.name, r.ok, r.error?.code]), [["remote", false, "LOCK_MISMATCH"]]);
+    assertEquals(results.map((r) => [r.name, r.ok, r.error?.code]), [[
+      "remote",
+      false,
+      "LOCK_MISMATCH",
+    ]]);
     const message = results[0].error!.message;
     const depUrl = `${remote.server.url}dep.ts`;
     assertStringIncludes(message, `plugin "remote"`);
-    assertStringIncludes(message, `${depUrl} changed: locked ${locked.modules[depUrl]}, fetched sha256-`);
+    assertStringIncludes(
+      message,
+      `${depUrl} changed: locked ${locked.modules[depUrl]}, fetched sha256-`,
+    );
     assertStringIncludes(message, "Pin an immutable URL");
     assert(!message.includes("\n"), "one line");
 
@@ -158,7 +167,10 @@ Deno.test("a new import added after locking is reported as new", async () => {
   await withRemote(async (remote) => {
     await greetOnce(remote);
     await remote.write("extra.ts", `export const extra = 1;\n`);
-    await remote.write("mod.ts", pluginSource("remote", `import { extra } from "./extra.ts"; void extra;`));
+    await remote.write(
+      "mod.ts",
+      pluginSource("remote", `import { extra } from "./extra.ts"; void extra;`),
+    );
     const error = await loadError(remote, { cacheDir: join(remote.project.dir, "fresh-cache") });
     assertEquals(error?.code, "LOCK_MISMATCH");
     assertStringIncludes(error!.message, `${remote.server.url}extra.ts is a new import`);
@@ -179,7 +191,10 @@ Deno.test("plugins lock --frozen fails on changed content and keeps the lock; pl
     const first = await lockPlugins(remote.project.options());
     assertEquals(first.map((c) => c.change), ["added"]);
     const pinned = await readText(remote.project.lockFile);
-    assertEquals((await lockPlugins(remote.project.options({ frozen: true }))).map((c) => c.change), ["unchanged"]);
+    assertEquals(
+      (await lockPlugins(remote.project.options({ frozen: true }))).map((c) => c.change),
+      ["unchanged"],
+    );
 
     await remote.write("dep.ts", `export const greeting: string = "hello from v2";\n`);
     const error = await assertRejects(
@@ -194,7 +209,10 @@ Deno.test("plugins lock --frozen fails on changed content and keeps the lock; pl
     assertEquals(changes.map((c) => [c.change, c.modules.map((m) => m.url)]), [
       ["changed", [`${remote.server.url}dep.ts`]],
     ]);
-    assertEquals(await greetOnce(remote, { cacheDir: join(remote.project.dir, "fresh") }), "hello from v2");
+    assertEquals(
+      await greetOnce(remote, { cacheDir: join(remote.project.dir, "fresh") }),
+      "hello from v2",
+    );
   });
 });
 
@@ -218,7 +236,10 @@ Deno.test("a plugin's static remote imports run as verified content; dynamic imp
 Deno.test("plugins add pins and records a remote plugin only after it loads", async () => {
   await withRemote(async (remote) => {
     await remote.project.writeManifest([]);
-    const status = await addPlugin(remote.project.options(), { source: remote.url, name: "remote" });
+    const status = await addPlugin(remote.project.options(), {
+      source: remote.url,
+      name: "remote",
+    });
     assertEquals(status.state, "loaded");
     assertEquals(status.actions, ["remote.greet", "remote.load"]);
     const manifest = JSON.parse(await Deno.readTextFile(remote.project.manifestFile));
@@ -240,7 +261,10 @@ Deno.test("plugins add pins and records a remote plugin only after it loads", as
 Deno.test("plugins add of a plugin that fails its checks changes neither manifest nor lock", async () => {
   await withRemote(async (remote) => {
     await remote.project.writeManifest([]);
-    await remote.write("broken.ts", `export const Ops = { name: "broken", version: "1", apiVersion: "1.0" };\n`);
+    await remote.write(
+      "broken.ts",
+      `export const Ops = { name: "broken", version: "1", apiVersion: "1.0" };\n`,
+    );
     const manifestBefore = await readText(remote.project.manifestFile);
     const error = await assertRejects(
       () => addPlugin(remote.project.options(), { source: `${remote.server.url}broken.ts` }),

@@ -50,7 +50,10 @@ export async function tempProject(plugins: unknown[] = []): Promise<TempProject>
       ...extra,
     }),
     writeManifest: (list) =>
-      Deno.writeTextFile(join(dir, "plugins.json"), JSON.stringify({ version: 1, plugins: list }, null, 2)),
+      Deno.writeTextFile(
+        join(dir, "plugins.json"),
+        JSON.stringify({ version: 1, plugins: list }, null, 2),
+      ),
     cleanup: () => Deno.remove(dir, { recursive: true }),
   };
   await project.writeManifest(plugins);
@@ -60,7 +63,7 @@ export async function tempProject(plugins: unknown[] = []): Promise<TempProject>
 /** Opens a runtime on a temporary project, runs `fn`, and always closes and cleans up. */
 export async function withRuntime(
   plugins: unknown[],
-  fn: (runtime: Runtime, project: TempProject) => Promise<void>,
+  fn: (runtime: Runtime, project: TempProject) => void | Promise<void>,
   extra: Partial<RuntimeOptions> = {},
 ): Promise<void> {
   const project = await tempProject(plugins);
