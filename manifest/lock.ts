@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { RepocateError } from "../errors.ts";
-import { formatJsonPath } from "./parse.ts";
+import { issueText } from "./parse.ts";
 import type { Lock, LockEntry } from "./types.ts";
 
 const hash = z.string().regex(/^sha256-[0-9a-f]{64}$/, "must be sha256-<64 hex digits>");
@@ -37,7 +37,7 @@ export function parseLock(text: string, file: string): Lock {
   }
   const parsed = lockSchema.safeParse(data);
   if (!parsed.success) {
-    const faults = parsed.error.issues.map((i) => `${formatJsonPath(i.path)}: ${i.message}`);
+    const faults = parsed.error.issues.map(issueText);
     throw new RepocateError("LOCK_INVALID", `${file}: ${faults.join("; ")}`);
   }
   return parsed.data as Lock;

@@ -26,7 +26,8 @@ export function formatJsonPath(path: ReadonlyArray<PropertyKey>): string {
   return out || "(root)";
 }
 
-function issueText(issue: z.core.$ZodIssue): string {
+/** One zod issue as `json.path: message`, unknown keys named one by one. */
+export function issueText(issue: z.core.$ZodIssue): string {
   const at = formatJsonPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => `${formatJsonPath([...issue.path, key])}: unknown key`).join(
@@ -47,7 +48,9 @@ function fault(file: string, faults: string[]): RepocateError {
 function expand(text: string, vars: ManifestVars, at: string, faults: string[]): string {
   return text.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (whole, name: string) => {
     if (name in vars) return vars[name];
-    faults.push(`${at}: unknown variable \${${name}} (known: ${Object.keys(vars).join(", ")})`);
+    faults.push(
+      `${at}: unknown variable \${${name}} (known: ${Object.keys(vars).join(", ") || "none"})`,
+    );
     return whole;
   });
 }

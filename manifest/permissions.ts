@@ -7,6 +7,11 @@
 import { PERMISSION_KEYS, type PermissionKey } from "./schema.ts";
 import type { Grant, Permissions } from "./types.ts";
 
+/** Whether `grant` grants anything: `true` or a non-empty list (`[]` grants nothing). */
+function grantsAny(grant: Grant): boolean {
+  return grant === true || (Array.isArray(grant) && grant.length > 0);
+}
+
 /** Permissions that grant nothing. */
 export function denyAll(): Permissions {
   return Object.fromEntries(PERMISSION_KEYS.map((k) => [k, false])) as Permissions;
@@ -29,12 +34,12 @@ export function unionPermissions(sets: Iterable<Permissions>): Permissions {
   return out;
 }
 
-/** The `deno run` flags granting `perms` (`--allow-read=/a,/b`, ...); none for `false`. */
+/** The `deno run` flags granting `perms` (`--allow-read=/a,/b`, ...); none for `false` or `[]`. */
 export function toDenoFlags(perms: Permissions): string[] {
   return PERMISSION_KEYS.flatMap((key) => {
     const grant = perms[key];
-    if (grant === false) return [];
     if (grant === true) return [`--allow-${key}`];
+    if (grant === false || grant.length === 0) return [];
     return [`--allow-${key}=${grant.join(",")}`];
   });
 }
@@ -42,13 +47,11 @@ export function toDenoFlags(perms: Permissions): string[] {
 /** Keys whose grant escapes the sandbox or equals root on the host, for a loud warning. */
 export function riskyGrants(perms: Permissions): PermissionKey[] {
   const risky: PermissionKey[] = [];
-  if (perms.run !== false) risky.push("run");
-  if (perms.ffi !== false) risky.push("ffi");
-  if (perms.read === true || perms.write === true) {
-    risky.push(perms.read === true ? "read" : "write");
-  }
+  if (grantsAny(perms.run)) risky.push("run");
+  if (grantsAny(perms.ffi)) risky.push("ffi");
+  if (perms.read === true) risky.push("read");
   const socket = (g: Grant) => Array.isArray(g) && g.some((p) => p.endsWith("docker.sock"));
-  if (socket(perms.write) && !risky.includes("write")) risky.push("write");
+  if (perms.write === true || socket(perms.write)) risky.push("write");
   return risky;
 }
 
@@ -56,8 +59,9 @@ export function riskyGrants(perms: Permissions): PermissionKey[] {
 export function describePermissions(perms: Permissions): string {
   const parts = PERMISSION_KEYS.flatMap((key) => {
     const grant = perms[key];
-    if (grant === false) return [];
-    return [grant === true ? `${key}=all` : `${key}=${grant.join(",")}`];
+    if (grant === true) return [`${key}=all`];
+    if (grant === false || grant.length === 0) return [];
+    return [`${key}=${grant.join(",")}`];
   });
   return parts.length ? parts.join(" ") : "none";
 }

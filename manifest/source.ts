@@ -26,7 +26,7 @@ export function resolveSource(text: string, baseDir: string): PluginSource {
       throw new TypeError(`"${text}" is not a valid URL`);
     }
     if (url.username || url.password) {
-      throw new TypeError(`"${text}" must not carry credentials`);
+      throw new TypeError(`${url.protocol}//${url.host}${url.pathname} must not carry credentials`);
     }
     switch (url.protocol) {
       case "https:":

@@ -1,15 +1,20 @@
 /**
- * Compiles action input schemas (JSON Schema, via ajv) into validators that return one-line
+ * Compiles action input schemas (JSON Schema draft 2020-12, via ajv) into validators that return one-line
  * faults. Registry-internal.
  *
  * @module
  */
-import { Ajv } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import type { JsonSchema, JsonValue } from "../interfaces.ts";
 
 // addUsedSchema: false keeps compiled schemas out of ajv's shared `$id` table; otherwise a second
 // schema with the same `$id` (the same plugin reloaded, or another plugin) fails to compile.
-const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: true, addUsedSchema: false });
+const ajv = new Ajv2020({
+  allErrors: true,
+  strict: false,
+  validateSchema: true,
+  addUsedSchema: false,
+});
 
 /** Checks a value; returns the faults (empty when valid). */
 export type Validator = (value: JsonValue) => string[];
