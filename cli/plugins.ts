@@ -10,7 +10,6 @@ import { openRuntime, readConfig } from "../core/runtime.ts";
 import {
   describePermissions,
   riskyGrants,
-  toDenoFlags,
   unionPermissions,
 } from "../manifest/permissions.ts";
 import { PERMISSION_KEYS } from "../manifest/schema.ts";
@@ -64,7 +63,7 @@ export function pluginsCommand(program: Command): void {
           if (s.error) out(`${s.name}: ${s.error.code}: ${s.error.message}`);
         }
         out(`grants union: ${describePermissions(union)}`);
-        out(`host flags:   ${toDenoFlags(union).join(" ") || "(none)"}`);
+        out(`host flags:   ${hostFlags(runtime.manifest).join(" ")}`);
       } finally {
         await runtime.close();
       }

@@ -1,14 +1,15 @@
 /**
  * Where the Docker engine is, and a dockerode client for it.
  *
- * {@link parseDockerHost} reads a `DOCKER_HOST` value the way the docker CLI does and is pure;
+ * {@link parseDockerHost} reads a `DOCKER_HOST` value the way the docker CLI does;
  * {@link resolveEngineAddress} picks the plugin config's `host` over the environment;
- * {@link createClient} is the only place a dockerode client is made.
+ * {@link dockerodeOptions} and {@link modemEnv} say what the client is made with. All pure;
+ * `loader.ts` makes the client.
  *
  * @module
  */
 // @ts-types="npm:@types/dockerode@^4"
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import type { JsonObject } from "../../interfaces.ts";
 
 /** The socket the docker CLI uses when `DOCKER_HOST` is unset. */
@@ -112,7 +113,7 @@ export function dockerodeOptions(address: EngineAddress): Docker.DockerOptions {
 
 /**
  * Environment reader that never throws: a variable the Worker may not read counts as unset.
- * Needs `--allow-env=DOCKER_HOST,DOCKER_TLS_VERIFY` to see them.
+ * Sees only the variables of {@link ENGINE_ENV_NAMES} the Worker is granted.
  */
 export const denoEnv: EnvReader = (name) => {
   try {
@@ -123,11 +124,30 @@ export const denoEnv: EnvReader = (name) => {
 };
 
 /**
- * A dockerode client for `address`. Connecting needs read+write on a unix socket path, or net
- * on the TCP host:port; nothing connects until the first call.
+ * The environment variables the docker plugin reads, all optional: where the engine is, and
+ * docker-modem's TLS, path-prefix and timeout settings for a TCP engine.
  */
-export function createClient(address: EngineAddress): Docker {
-  return new Docker(dockerodeOptions(address));
+export const ENGINE_ENV_NAMES = [
+  "DOCKER_HOST",
+  "DOCKER_TLS_VERIFY",
+  "DOCKER_CERT_PATH",
+  "DOCKER_PATH_PREFIX",
+  "DOCKER_CLIENT_TIMEOUT",
+] as const;
+
+/**
+ * The environment docker-modem gets to see: `DOCKER_HOST` set to the resolved `address` (so
+ * its own defaults agree with {@link dockerodeOptions}), plus the other
+ * {@link ENGINE_ENV_NAMES} that `env` has. Nothing else: see `loader.ts` for why.
+ */
+export function modemEnv(address: EngineAddress, env: EnvReader): Record<string, string> {
+  const view: Record<string, string> = {};
+  for (const name of ENGINE_ENV_NAMES) {
+    const value = env(name);
+    if (value !== undefined) view[name] = value;
+  }
+  view.DOCKER_HOST = formatAddress(address);
+  return view;
 }
 
 export type { Docker };

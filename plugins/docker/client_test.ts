@@ -4,6 +4,7 @@ import {
   dockerodeOptions,
   type EngineAddress,
   formatAddress,
+  modemEnv,
   parseDockerHost,
   resolveEngineAddress,
 } from "./client.ts";
@@ -115,4 +116,19 @@ Deno.test("dockerode options set every connection field so DOCKER_HOST cannot le
   const tcp = dockerodeOptions({ kind: "tcp", host: "h", port: 2376, tls: true });
   assertEquals([tcp.host, tcp.port, tcp.protocol], ["h", 2376, "https"]);
   assertEquals("socketPath" in tcp && tcp.socketPath === undefined, true);
+});
+
+Deno.test("docker-modem sees DOCKER_HOST as resolved plus only the engine variables", () => {
+  const vars: Record<string, string> = {
+    DOCKER_HOST: "unix:///ignored.sock",
+    DOCKER_CERT_PATH: "/certs",
+    AWS_SECRET_ACCESS_KEY: "secret",
+  };
+  assertEquals(
+    modemEnv({ kind: "tcp", host: "h", port: 2376, tls: true }, (name) => vars[name]),
+    { DOCKER_HOST: "https://h:2376", DOCKER_CERT_PATH: "/certs" },
+  );
+  assertEquals(modemEnv({ kind: "unix", socketPath: "/s" }, () => undefined), {
+    DOCKER_HOST: "unix:///s",
+  });
 });

@@ -6,6 +6,7 @@
  * @module
  */
 import { isAbsolute, posix } from "node:path";
+import process from "node:process";
 import { DockerPluginError } from "./errors.ts";
 
 /**
@@ -60,4 +61,22 @@ export async function contextFiles(context: string): Promise<string[]> {
     }
   }
   return files.sort();
+}
+
+/**
+ * Checks the plugin may read the process umask, which tar-fs reads when dockerode packs a
+ * context: without `sys: ["umask"]` that read throws inside a callback and the build would
+ * hang, so fail first with a message that names the permission.
+ */
+export function checkCanPack(): void {
+  try {
+    process.umask();
+  } catch (error) {
+    throw new DockerPluginError(
+      "permission_denied",
+      `building an image needs sys permission "umask" (tar-fs reads it to pack the context): ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
 }

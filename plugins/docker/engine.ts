@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createClient, type Docker, type EngineAddress } from "./client.ts";
+import type { Docker, EngineAddress } from "./client.ts";
 import { toPluginError } from "./errors.ts";
 
 /** A Docker engine: its address and a client for it. */
@@ -14,8 +14,8 @@ export class Engine {
   /** The dockerode client; call it through {@link Engine.run}. */
   readonly docker: Docker;
 
-  /** Binds a client to `address` (made with {@link createClient} unless given). */
-  constructor(address: EngineAddress, docker: Docker = createClient(address)) {
+  /** Binds `docker` (made by `createClient` in loader.ts) to its `address`. */
+  constructor(address: EngineAddress, docker: Docker) {
     this.address = address;
     this.docker = docker;
   }

@@ -13,6 +13,7 @@ export type DockerErrorCode =
   | "conflict"
   | "build_failed"
   | "invalid_input"
+  | "permission_denied"
   | "engine_error";
 
 /** An error of the docker plugin: a message and a stable {@link DockerErrorCode}. */
@@ -89,8 +90,8 @@ export function toPluginError(error: unknown, address: EngineAddress, what: stri
   const failure: EngineFailure = error && typeof error === "object" ? error : {};
   if (failure.name === "NotCapable" || failure.name === "PermissionDenied") {
     const need = address.kind === "unix"
-      ? `read and write on ${address.socketPath}`
-      : `net ${address.host}:${address.port}`;
+      ? `read, write and net "unix:${address.socketPath}"`
+      : `net "${address.host}:${address.port}"`;
     return new DockerPluginError(
       "unreachable",
       unreachableMessage(

@@ -20,8 +20,11 @@ Deno.test("connection failures become 'unreachable' naming the address and how t
 
 Deno.test("a Worker permission denial says which permission the plugin lacks", () => {
   const denied = Object.assign(new Error("Requires read access"), { name: "NotCapable" });
-  assertStringIncludes(toPluginError(denied, unix, "ping").message, "read and write on /run/x");
-  assertStringIncludes(toPluginError(denied, tcp, "ping").message, "net 127.0.0.1:1");
+  assertStringIncludes(
+    toPluginError(denied, unix, "ping").message,
+    'read, write and net "unix:/run/x/docker.sock"',
+  );
+  assertStringIncludes(toPluginError(denied, tcp, "ping").message, 'net "127.0.0.1:1"');
 });
 
 Deno.test("engine answers keep their status and the engine's own message", () => {

@@ -79,8 +79,8 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 }
 
 /**
- * The logs of container `id` so far (the last `tail` lines of each stream when given), stdout
- * and stderr apart. A TTY container has one stream, reported as stdout.
+ * The logs of container `id` so far (only the last `tail` lines of both streams together, when
+ * given), stdout and stderr apart. A TTY container has one stream, reported as stdout.
  */
 export async function containerLogs(engine: Engine, id: string, tail?: number): Promise<Demuxed> {
   return await engine.run(`read logs of container "${id}"`, async (docker) => {

@@ -8,7 +8,7 @@
 import type { Engine } from "./engine.ts";
 import { DockerPluginError, isNotFound } from "./errors.ts";
 import { LineSplitter } from "./streams.ts";
-import { contextFiles, resolveDockerfile } from "./context.ts";
+import { checkCanPack, contextFiles, resolveDockerfile } from "./context.ts";
 
 /** Input of {@link buildImage}. */
 export interface BuildInput {
@@ -63,6 +63,7 @@ export async function buildImage(
   input: BuildInput,
   progress: (line: string) => void,
 ): Promise<{ id: string; tag: string }> {
+  checkCanPack();
   const dockerfile = await resolveDockerfile(input.context, input.dockerfile ?? "Dockerfile");
   const src = await contextFiles(input.context);
   const intermediates: string[] = [];

@@ -3,15 +3,16 @@
  * through dockerode. Export {@link Ops} is what repocate loads.
  *
  * The engine is `config.host` when the manifest gives one, else `DOCKER_HOST`, else
- * `/var/run/docker.sock`. Permissions it needs in its Worker are listed in README.md beside
- * this file: read+write on the socket, env DOCKER_HOST (and the few variables docker-modem
- * reads), net 127.0.0.1 for port allocation, and read on build contexts.
+ * `/var/run/docker.sock`. In its Worker it needs, for a unix socket S: read and write on S, net
+ * `unix:S` and `127.0.0.1:0`, env `DOCKER_HOST`, sys `umask`, and read on build contexts
+ * (README.md beside this file says why, and how that was found).
  *
  * @module
  */
 import { type Operation, PLUGIN_API_VERSION } from "../../interfaces.ts";
 import { denoEnv, type EnvReader, formatAddress, resolveEngineAddress } from "./client.ts";
 import { Engine } from "./engine.ts";
+import { createClient } from "./loader.ts";
 import { PortAllocator } from "./ports.ts";
 import { type DockerState, registerDockerActions } from "./actions.ts";
 
@@ -32,9 +33,10 @@ export function createDockerOps(env: EnvReader = denoEnv): Operation {
     name: "docker",
     version: VERSION,
     apiVersion: PLUGIN_API_VERSION,
-    initialize(ctx) {
+    async initialize(ctx) {
       const address = resolveEngineAddress(ctx.config, env);
-      state = { engine: new Engine(address), ports: new PortAllocator() };
+      const docker = await createClient(address, env);
+      state = { engine: new Engine(address, docker), ports: new PortAllocator() };
       ctx.log.debug(`docker engine: ${formatAddress(address)}`);
     },
     registerWithRegistry(registry) {

@@ -5,12 +5,15 @@ import { createDockerOps, Ops } from "./mod.ts";
 import { DockerPluginError } from "./errors.ts";
 import { dockerTest } from "../../tests/_support/docker_engine.ts";
 
+/** An environment with only DOCKER_HOST set. */
+const hostEnv = (value: string) => (name: string) => name === "DOCKER_HOST" ? value : undefined;
+
 Deno.test("Ops names the plugin, its version and the API version it speaks", () => {
   assertEquals([Ops.name, Ops.version, Ops.apiVersion], ["docker", "0.1.0", PLUGIN_API_VERSION]);
 });
 
 Deno.test("every action has a description and a closed input schema", async () => {
-  const plugin = await startInProcess(createDockerOps(() => "unix:///nowhere.sock"));
+  const plugin = await startInProcess(createDockerOps(hostEnv("unix:///nowhere.sock")));
   try {
     assert(plugin.actions.size >= 19);
     for (const [name, action] of plugin.actions) {
@@ -28,7 +31,7 @@ Deno.test("every action has a description and a closed input schema", async () =
 
 Deno.test("config.host overrides DOCKER_HOST", async () => {
   const plugin = await startInProcess(
-    createDockerOps(() => "unix:///from-env.sock"),
+    createDockerOps(hostEnv("unix:///from-env.sock")),
     { host: "tcp://127.0.0.1:1" },
   );
   assertEquals(plugin.items.get("engine/docker")?.metadata, { host: "tcp://127.0.0.1:1" });
@@ -37,7 +40,7 @@ Deno.test("config.host overrides DOCKER_HOST", async () => {
 
 Deno.test("an unreachable engine fails with the address tried and how to start one", async () => {
   const socket = `/tmp/repocate-no-engine-${crypto.randomUUID()}.sock`;
-  const plugin = await startInProcess(createDockerOps(() => `unix://${socket}`));
+  const plugin = await startInProcess(createDockerOps(hostEnv(`unix://${socket}`)));
   try {
     const error = await assertRejects(() => plugin.call("docker.ping"), DockerPluginError);
     assertEquals(error.code, "unreachable");
@@ -52,7 +55,9 @@ Deno.test("an engine that refuses TCP connections is reported the same way", asy
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
-  const plugin = await startInProcess(createDockerOps(), { host: `tcp://127.0.0.1:${port}` });
+  const plugin = await startInProcess(createDockerOps(hostEnv("")), {
+    host: `tcp://127.0.0.1:${port}`,
+  });
   try {
     const error = await assertRejects(() => plugin.call("docker.ping"), DockerPluginError);
     assertEquals(error.code, "unreachable");
@@ -77,4 +82,46 @@ Deno.test({
       await plugin.dispose();
     }
   },
+});
+
+Deno.test("the input schemas compile as draft 2020-12 and accept or refuse as documented", async () => {
+  const { Ajv2020 } = await import("ajv/dist/2020.js");
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  const plugin = await startInProcess(createDockerOps(hostEnv("unix:///nowhere.sock")));
+  try {
+    const validators = new Map(
+      [...plugin.actions].map(([name, action]) => [name, ajv.compile(action.inputSchema)]),
+    );
+    const accepts = (name: string, input: unknown) => validators.get(name)!(input);
+    assert(accepts("docker.ping", {}));
+    assert(accepts("docker.container.create", {
+      name: "web-1",
+      image: "busybox",
+      labels: { a: "b" },
+      env: { K: "v" },
+      mounts: [{ type: "bind", source: "/src", target: "/srv", readonly: true }],
+      ports: [{ container: 80 }, { container: 53, host: 5353, protocol: "udp" }],
+      workdir: "/srv",
+      cmd: ["sh"],
+    }));
+    assert(!accepts("docker.container.create", { name: "web", image: "x", extra: 1 }));
+    assert(!accepts("docker.container.create", { name: "-bad", image: "x" }));
+    assert(
+      !accepts("docker.container.create", {
+        name: "web",
+        image: "x",
+        mounts: [{ type: "tmpfs", source: "a", target: "/b" }],
+      }),
+    );
+    assert(accepts("docker.image.build", { context: "/ctx", tag: "t:1", buildArgs: { A: "1" } }));
+    assert(!accepts("docker.image.build", { context: "relative", tag: "t" }));
+    assert(!accepts("docker.image.build", { context: "/ctx" }));
+    assert(accepts("docker.container.exec", { id: "c", cmd: ["true"], env: { A: "1" } }));
+    assert(!accepts("docker.container.exec", { id: "c", cmd: [] }));
+    assert(!accepts("docker.ports.allocate", { count: 0 }));
+    assert(accepts("docker.container.list", {}));
+    assert(!accepts("docker.container.list", { labels: { a: 1 } }));
+  } finally {
+    await plugin.dispose();
+  }
 });

@@ -1,10 +1,12 @@
 /**
  * Free host ports on 127.0.0.1, handed out once each.
  *
- * Needs `net` permission for 127.0.0.1 (it binds port 0 to let the kernel pick).
+ * Needs net permission `127.0.0.1:0` (it binds port 0 and lets the kernel pick).
  *
  * @module
  */
+
+import { DockerPluginError } from "./errors.ts";
 
 /** The loopback address ports are allocated on. */
 export const LOOPBACK = "127.0.0.1";
@@ -29,7 +31,7 @@ export class PortAllocator {
         if (tries >= count * 20) {
           throw new Error(`could not find ${count} free ports on ${LOOPBACK}`);
         }
-        const listener = Deno.listen({ hostname: LOOPBACK, port: 0 });
+        const listener = listen();
         listeners.push(listener);
         const port = (listener.addr as Deno.NetAddr).port;
         if (!this.#given.has(port)) ports.push(port);
@@ -51,5 +53,20 @@ export class PortAllocator {
   /** The ports handed out and not released, ascending. */
   get held(): number[] {
     return [...this.#given].sort((a, b) => a - b);
+  }
+}
+
+/** Binds 127.0.0.1 port 0; a missing permission becomes an error that names it. */
+function listen(): Deno.Listener {
+  try {
+    return Deno.listen({ hostname: LOOPBACK, port: 0 });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw new DockerPluginError(
+        "permission_denied",
+        `allocating ports needs net permission "${LOOPBACK}:0": ${error.message}`,
+      );
+    }
+    throw error;
   }
 }

@@ -45,9 +45,9 @@ export class GitCommandError extends Error {
   /** git's stderr as text. */
   readonly stderr: string;
 
-  /** Makes the error; the message is the last `fatal:`/`error:` line of stderr. */
+  /** Makes the error; its message names the command and {@link mainProblem} of stderr. */
   constructor(args: readonly string[], exitCode: number, stderr: string, options?: ErrorOptions) {
-    super(`git ${args[0] ?? ""} failed (exit ${exitCode}): ${lastProblem(stderr)}`, options);
+    super(`git ${args[0] ?? ""} failed (exit ${exitCode}): ${mainProblem(stderr)}`, options);
     this.name = "GitCommandError";
     this.args = args;
     this.exitCode = exitCode;
@@ -130,7 +130,7 @@ export function confineProcessEnv(): void {
 
 /** A simple-git instance in `dir` with {@link gitEnv} and errors carrying git's exit code. */
 export async function openGit(dir: string, options: RunOptions = {}): Promise<SimpleGit> {
-  const { simpleGit } = await loadSimpleGit();
+  const { simpleGit, GitError: SimpleGitError } = await loadSimpleGit();
   const env = gitEnv(options.env, options.workspaceRoot);
   const git = simpleGit({
     baseDir: dir,
@@ -142,7 +142,9 @@ export async function openGit(dir: string, options: RunOptions = {}): Promise<Si
       if (!error && result.exitCode === 0) return undefined;
       const stderr = Buffer.concat(result.stdErr).toString("utf8");
       const detail = stderr || (error instanceof Error ? error.message : "");
-      return new GitCommandError([], result.exitCode, detail);
+      // simple-git rethrows its own GitError as is (anything else it wraps into a string)
+      const failure: Failed = { exitCode: result.exitCode, stderr: detail };
+      return Object.assign(new SimpleGitError(undefined, mainProblem(detail)), { failure });
     },
   });
   return git.env(env);
@@ -158,13 +160,30 @@ export async function runGit(
   try {
     return await git.raw([...args]);
   } catch (error) {
-    if (error instanceof GitCommandError) {
-      throw new GitCommandError(args, error.exitCode, error.stderr, { cause: error });
+    const failure = (error as { failure?: Failed } | undefined)?.failure;
+    if (failure && Number.isInteger(failure.exitCode)) {
+      throw new GitCommandError(args, failure.exitCode, failure.stderr, { cause: error });
     }
-    throw new GitCommandError(args, -1, String((error as Error)?.message ?? error), {
-      cause: error,
-    });
+    throw spawnFailure(args, failure?.stderr ?? String((error as Error)?.message ?? error), error);
   }
+}
+
+/**
+ * git did not run: Deno refused (re-thrown as `NotCapable`, which the host reports as
+ * `PERMISSION_DENIED`) or spawning failed (a {@link GitCommandError} with exit code -1).
+ */
+function spawnFailure(args: readonly string[], text: string, cause: unknown): Error {
+  const first = text.split(/[\r\n]+/).map((l) => l.trim()).find((l) => l !== "") ?? "";
+  const denied = /\b(NotCapable|PermissionDenied): (.*)$/.exec(first);
+  if (denied) {
+    return new Deno.errors.NotCapable(`cannot run git ${args[0] ?? ""}: ${denied[2]}`, { cause });
+  }
+  return new GitCommandError(args, -1, first, { cause });
+}
+
+interface Failed {
+  exitCode: number;
+  stderr: string;
 }
 
 /** Like {@link runGit} but resolves to `undefined` when git exits non-zero. */
@@ -181,9 +200,12 @@ export async function tryGit(
   }
 }
 
-/** The most telling line of git's stderr: the last `fatal:`/`error:` line, else the last one. */
-export function lastProblem(stderr: string): string {
+/**
+ * The most telling line of git's stderr: the first `fatal:`/`error:` line (later ones tend to
+ * be generic, like "Could not read from remote repository"), else the last line.
+ */
+export function mainProblem(stderr: string): string {
   const lines = stderr.split(/[\r\n]+/).map((l) => l.trim()).filter((l) => l !== "");
-  const problem = lines.findLast((l) => /^(fatal|error):/i.test(l)) ?? lines.at(-1) ?? "";
+  const problem = lines.find((l) => /^(fatal|error):/i.test(l)) ?? lines.at(-1) ?? "";
   return oneLine(problem) || "no message";
 }

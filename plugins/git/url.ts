@@ -45,7 +45,9 @@ export const MAX_URL_LENGTH = 2048;
 /** Longest derived name (before a de-duplication suffix). */
 export const MAX_NAME_LENGTH = 48;
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/;
+const CONTROL =
+  // deno-lint-ignore no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/;
 const HOST = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/;
 const IPV6 = /^\[[0-9a-f:.]+\]$/;
 const USER = /^[a-z0-9._~][a-z0-9._~-]*$/i;
@@ -56,7 +58,10 @@ const NAME = /^[a-z0-9][a-z0-9_.-]*$/;
 /** Parses and checks a repository reference. Throws `GIT_URL_INVALID` naming the input. */
 export function parseRepoUrl(input: string, options: ParseOptions = {}): ParsedRepoUrl {
   const fail = (reason: string): never => {
-    throw new GitError("GIT_URL_INVALID", `invalid repository reference ${quote(input)}: ${reason}`);
+    throw new GitError(
+      "GIT_URL_INVALID",
+      `invalid repository reference ${quote(input)}: ${reason}`,
+    );
   };
   if (typeof input !== "string") return fail("not a string");
   if (input === "") return fail("empty");
@@ -81,7 +86,11 @@ export function parseRepoUrl(input: string, options: ParseOptions = {}): ParsedR
  * base name plus `-` and the first 6 hex digits of sha256 of the normalized URL (longer if that
  * is taken too). Stable: the same URL always gets the same suffix.
  */
-export function nameFor(url: string, taken: ReadonlySet<string>, options: ParseOptions = {}): string {
+export function nameFor(
+  url: string,
+  taken: ReadonlySet<string>,
+  options: ParseOptions = {},
+): string {
   const parsed = parseRepoUrl(url, { cwd: options.cwd });
   return pickName(parsed.baseName, parsed.url, taken);
 }
@@ -127,7 +136,9 @@ function parseKind(input: string, options: ParseOptions, fail: Fail): Base {
     if (!cwd.startsWith("/") || CONTROL.test(cwd)) return fail(`cwd ${quote(cwd)} is not absolute`);
     return local(`${cwd}/${input}`, fail);
   }
-  if (input.startsWith("~")) return fail("home-relative paths are not supported; give an absolute path");
+  if (input.startsWith("~")) {
+    return fail("home-relative paths are not supported; give an absolute path");
+  }
   const bracket = /^(?:[^@/]*@)?\[/.test(input) ? input.indexOf("]:") : -1;
   const colon = bracket > 0 ? bracket + 1 : input.indexOf(":");
   const slash = input.indexOf("/");
@@ -279,5 +290,8 @@ function encodePath(path: string): string {
 function quote(text: string): string {
   const short = text.length > 200 ? `${text.slice(0, 200)}…` : text;
   const global = new RegExp(CONTROL.source, "g");
-  return JSON.stringify(short).replace(global, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(short).replace(
+    global,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

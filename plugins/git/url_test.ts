@@ -37,7 +37,10 @@ Deno.test("parses ssh URLs with user and port", () => {
     baseName: "repo",
     suggestedName: "repo",
   });
-  assertEquals(parseRepoUrl("ssh://Example.COM/srv/git/proj").url, "ssh://example.com/srv/git/proj");
+  assertEquals(
+    parseRepoUrl("ssh://Example.COM/srv/git/proj").url,
+    "ssh://example.com/srv/git/proj",
+  );
   assertEquals(parseRepoUrl("git+ssh://git@h/o/r.git").url, "ssh://git@h/o/r.git");
   assertEquals(parseRepoUrl("ssh://git@h/~user/r.git").baseName, "r");
   assertEquals(parseRepoUrl("ssh://git@[fe80::1]:22/r.git").host, "[fe80::1]");
@@ -198,12 +201,55 @@ Deno.test("random input either parses to a safe, re-parsable value or throws Git
   let seed = 42;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pieces = [
-    "https://", "http://", "ssh://", "file://", "git@", "h", "host.io", ":", "/", "//", ".", "..",
-    ".git", "%2e", "%2F", "%", "@", "[", "]", "::1", "-", "~", "?", "#", "\\", " ", "\u0000",
-    "\u202e", "é", "a", "Z", "0", "ext::", "22", "./", "../", "_",
+    "https://",
+    "http://",
+    "ssh://",
+    "file://",
+    "git@",
+    "h",
+    "host.io",
+    ":",
+    "/",
+    "//",
+    ".",
+    "..",
+    ".git",
+    "%2e",
+    "%2F",
+    "%",
+    "@",
+    "[",
+    "]",
+    "::1",
+    "-",
+    "~",
+    "?",
+    "#",
+    "\\",
+    " ",
+    "\u0000",
+    "\u202e",
+    "é",
+    "a",
+    "Z",
+    "0",
+    "ext::",
+    "22",
+    "./",
+    "../",
+    "_",
+  ];
+  const prefixes = [
+    "",
+    "https://h.io/",
+    "http://[::1]:8/",
+    "ssh://git@h:22/",
+    "git@h:",
+    "file:///",
+    "/",
   ];
   for (let i = 0; i < 5000; i++) {
-    let input = "";
+    let input = prefixes[Math.floor(random() * prefixes.length)];
     const n = 1 + Math.floor(random() * 8);
     for (let j = 0; j < n; j++) input += pieces[Math.floor(random() * pieces.length)];
     try {

@@ -10,6 +10,9 @@ import { posix } from "node:path";
 import type { JsonObject } from "../../interfaces.ts";
 import { GitError } from "./errors.ts";
 
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** The plugin's settings, from its manifest `config`. */
 export interface GitSettings {
   /** Absolute, normalized workspace root. */
@@ -19,7 +22,7 @@ export interface GitSettings {
 /** Reads `{ workspaceRoot: "/abs" }` from the plugin config; throws `GIT_CONFIG_INVALID`. */
 export function parseSettings(config: JsonObject): GitSettings {
   const root = config.workspaceRoot;
-  if (typeof root !== "string" || !posix.isAbsolute(root) || /[\u0000-\u001f]/.test(root)) {
+  if (typeof root !== "string" || !posix.isAbsolute(root) || CONTROL.test(root)) {
     throw new GitError(
       "GIT_CONFIG_INVALID",
       `git plugin config needs "workspaceRoot" as an absolute path, got ${JSON.stringify(root)}`,
@@ -27,7 +30,10 @@ export function parseSettings(config: JsonObject): GitSettings {
   }
   const unknown = Object.keys(config).filter((k) => k !== "workspaceRoot");
   if (unknown.length) {
-    throw new GitError("GIT_CONFIG_INVALID", `unknown git plugin config key(s): ${unknown.join(", ")}`);
+    throw new GitError(
+      "GIT_CONFIG_INVALID",
+      `unknown git plugin config key(s): ${unknown.join(", ")}`,
+    );
   }
   return { workspaceRoot: normalize(root) };
 }
@@ -39,8 +45,11 @@ export function isInside(root: string, path: string): boolean {
 
 /** Checks `dir` is absolute and inside the workspace lexically; returns it normalized. */
 export function lexicalInside(settings: GitSettings, dir: string, label: string): string {
-  if (typeof dir !== "string" || !posix.isAbsolute(dir) || /[\u0000-\u001f]/.test(dir)) {
-    throw new GitError("GIT_INPUT_INVALID", `${label} must be an absolute path, got ${JSON.stringify(dir)}`);
+  if (typeof dir !== "string" || !posix.isAbsolute(dir) || CONTROL.test(dir)) {
+    throw new GitError(
+      "GIT_INPUT_INVALID",
+      `${label} must be an absolute path, got ${JSON.stringify(dir)}`,
+    );
   }
   const path = normalize(dir);
   if (!isInside(settings.workspaceRoot, path)) throw outside(settings, label, dir);
@@ -48,7 +57,11 @@ export function lexicalInside(settings: GitSettings, dir: string, label: string)
 }
 
 /** Checks `dir` is an existing directory inside the workspace, also after symlinks. */
-export async function existingDir(settings: GitSettings, dir: string, label = "dir"): Promise<string> {
+export async function existingDir(
+  settings: GitSettings,
+  dir: string,
+  label = "dir",
+): Promise<string> {
   const path = lexicalInside(settings, dir, label);
   let real: string;
   try {

@@ -105,7 +105,7 @@ export async function makeBareRepo(source: string, dest: string): Promise<string
 }
 
 /** A Dockerfile that builds quickly. */
-export const DEFAULT_DOCKERFILE = "FROM alpine:3.20\nCMD [\"sh\"]\n";
+export const DEFAULT_DOCKERFILE = 'FROM alpine:3.20\nCMD ["sh"]\n';
 
 /** A minimal devcontainer.json. */
 export const DEFAULT_DEVCONTAINER = JSON.stringify(
@@ -116,7 +116,11 @@ export const DEFAULT_DEVCONTAINER = JSON.stringify(
 
 /** A repo with a `Dockerfile` (default {@link DEFAULT_DOCKERFILE}) plus `files`. */
 export function makeDockerfileRepo(dir: string, files: Files = {}): Promise<string> {
-  return makeRepo(dir, { "README.md": "# with Dockerfile\n", Dockerfile: DEFAULT_DOCKERFILE, ...files });
+  return makeRepo(dir, {
+    "README.md": "# with Dockerfile\n",
+    Dockerfile: DEFAULT_DOCKERFILE,
+    ...files,
+  });
 }
 
 /** A repo with `.devcontainer/devcontainer.json` (default {@link DEFAULT_DEVCONTAINER}). */

@@ -124,7 +124,7 @@ async function handle(
 /** Reads CGI headers from `stdout` and streams the rest as the response body. */
 async function cgiResponse(stdout: ReadableStream<Uint8Array>): Promise<Response> {
   const reader = stdout.getReader();
-  let buffer = new Uint8Array(0);
+  let buffer: Uint8Array = new Uint8Array(0);
   let end = -1;
   let sepLength = 0;
   while (end < 0) {
