@@ -10,6 +10,7 @@ import { toDenoFlags, unionPermissions } from "./manifest/permissions.ts";
 import type { Manifest, Permissions } from "./manifest/types.ts";
 import { defaultCacheDir } from "./host/cache.ts";
 import { denoBinary } from "./host/deno_cli.ts";
+import { LOCAL_ENV_NAMES } from "./core/env/local_env.ts";
 
 const ROOT = dirname(fromFileUrl(new URL("./deno.json", import.meta.url)));
 
@@ -17,14 +18,16 @@ const ROOT = dirname(fromFileUrl(new URL("./deno.json", import.meta.url)));
 export const CORE_ENV = [
   "DENO_DIR",
   "DOCKER_HOST",
-  "HOME",
   "NO_COLOR",
   "REPOCATE_CACHE_DIR",
+  "REPOCATE_DEBUG",
+  "REPOCATE_DEFAULT_IMAGE",
   "REPOCATE_DENO",
   "REPOCATE_HOME",
   "REPOCATE_MANIFEST",
   "TMPDIR",
   "XDG_CACHE_HOME",
+  ...LOCAL_ENV_NAMES,
 ];
 
 function tempDir(): string {
@@ -41,7 +44,8 @@ export function corePermissions(manifest: Manifest): Permissions {
     write: [dirname(manifest.file), defaultCacheDir(), tempDir(), home],
     net: false,
     env: CORE_ENV,
-    run: [denoBinary()],
+    // deno bundles and type-checks plugins; docker runs `repocate enter`'s interactive shell.
+    run: [denoBinary(), "docker"],
     sys: false,
     ffi: false,
     import: false,

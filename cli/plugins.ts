@@ -7,11 +7,7 @@ import type { Command } from "commander";
 import { RepocateError } from "../errors.ts";
 import { addPlugin, checkPlugins, lockPlugins, removePlugin } from "../core/plugin_admin.ts";
 import { openRuntime, readConfig } from "../core/runtime.ts";
-import {
-  describePermissions,
-  riskyGrants,
-  unionPermissions,
-} from "../manifest/permissions.ts";
+import { describePermissions, riskyGrants, unionPermissions } from "../manifest/permissions.ts";
 import { PERMISSION_KEYS } from "../manifest/schema.ts";
 import type { Grant } from "../manifest/types.ts";
 import { hostFlags } from "../launch_flags.ts";

@@ -9,6 +9,7 @@ import { Command, CommanderError } from "commander";
 import { messageOf, RepocateError } from "../errors.ts";
 import { actionsCommands } from "./actions.ts";
 import { pluginsCommand } from "./plugins.ts";
+import { envCommands, requestedExitCode } from "./env.ts";
 import { err } from "./context.ts";
 
 /** The version printed by `repocate --version`. */
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: (s) => Deno.stderr.writeSync(new TextEncoder().encode(s)) });
+  envCommands(program);
   pluginsCommand(program);
   actionsCommands(program);
   for (const cmd of allCommands(program)) cmd.exitOverride();
@@ -49,7 +51,7 @@ export async function runCli(args: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(args, { from: "user" });
-    return 0;
+    return requestedExitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;

@@ -8,9 +8,8 @@ import type { ActionSpec, JsonSchema, JsonValue, Registry } from "../../interfac
 import { formatAddress } from "./client.ts";
 import type { Engine } from "./engine.ts";
 import { buildImage, type BuildInput, imageExists, inspectImage, removeImage } from "./images.ts";
+import { createContainer, type CreateInput } from "./create.ts";
 import {
-  createContainer,
-  type CreateInput,
   inspectContainer,
   listContainers,
   removeContainer,
@@ -19,6 +18,7 @@ import {
   stopContainer,
 } from "./containers.ts";
 import { containerLogs, execInContainer, type ExecInput } from "./exec.ts";
+import { shellCommand, type ShellCommandInput } from "./shell.ts";
 import { createVolume, listVolumes, removeVolume } from "./volumes.ts";
 import type { PortAllocator } from "./ports.ts";
 
@@ -35,6 +35,8 @@ const bool = { type: "boolean" };
 const strMap = { type: "object", additionalProperties: { type: "string" } };
 const strList = { type: "array", items: { type: "string" } };
 const port = { type: "integer", minimum: 1, maximum: 65535 };
+/** Environment names as `docker exec -e K=V` takes them: non-empty, no `=`. */
+const envMap = { ...strMap, propertyNames: { type: "string", pattern: "^[^=]+$" } };
 
 /** An object schema with `additionalProperties: false`. */
 function object(properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema {
@@ -137,6 +139,12 @@ export function dockerActions(state: () => DockerState): ActionSpec[] {
         user: str,
         cmd: strList,
         entrypoint: strList,
+        capAdd: { type: "array", items: str },
+        securityOpt: { type: "array", items: str },
+        privileged: bool,
+        init: bool,
+        network: str,
+        stopSignal: str,
       }, ["name", "image"]),
       (input) => createContainer(engine(), input),
     ),
@@ -193,6 +201,19 @@ export function dockerActions(state: () => DockerState): ActionSpec[] {
         workdir: { type: "string", pattern: "^/" },
       }, ["id", "cmd"]),
       (input) => execInContainer(engine(), input),
+    ),
+    spec<ShellCommandInput>(
+      "docker.container.shell-command",
+      "Returns the docker CLI argv of an interactive shell in a container, on the plugin's engine.",
+      object({
+        id: str,
+        user: str,
+        workdir: { type: "string", pattern: "^/" },
+        env: envMap,
+        shell: { ...strList, minItems: 1 },
+        interactive: bool,
+      }, ["id"]),
+      (input) => shellCommand(engine(), input),
     ),
     spec<{ name: string; labels?: Record<string, string> }>(
       "docker.volume.create",

@@ -1,45 +1,20 @@
 /**
- * Containers: create (kept alive by default), start, stop, restart, remove, inspect, list.
- * Every result is a compact JSON view, never a dockerode object.
+ * Containers: start, stop, restart, remove, inspect, list (create is in `create.ts`, re-exported
+ * here). Every result is a compact JSON view, never a dockerode object.
  *
  * @module
  */
-// @ts-types="npm:@types/dockerode@^4"
-import type Docker from "dockerode";
 import type { Engine } from "./engine.ts";
 import { isNotFound } from "./errors.ts";
 
-/** A mount: a host path (`bind`) or a named volume (`volume`) at `target` in the container. */
-export interface MountSpec {
-  type: "bind" | "volume";
-  source: string;
-  target: string;
-  readonly?: boolean;
-}
-
-/** A published port: `container` port on 127.0.0.1:`host` (`host` absent: the engine picks). */
-export interface PortSpec {
-  container: number;
-  host?: number;
-  protocol?: "tcp" | "udp";
-}
-
-/** Input of {@link createContainer}. */
-export interface CreateInput {
-  name: string;
-  image: string;
-  labels?: Record<string, string>;
-  env?: Record<string, string>;
-  mounts?: MountSpec[];
-  ports?: PortSpec[];
-  workdir?: string;
-  user?: string;
-  cmd?: string[];
-  entrypoint?: string[];
-}
-
-/** The command a container runs when neither `cmd` nor `entrypoint` is given: it idles. */
-export const KEEP_ALIVE_CMD = ["sleep", "infinity"];
+/** Container creation, defined in `create.ts` and re-exported for callers importing it here. */
+export {
+  createContainer,
+  type CreateInput,
+  KEEP_ALIVE_CMD,
+  type MountSpec,
+  type PortSpec,
+} from "./create.ts";
 
 /** A published port as the engine reports it; `host` is null until the engine assigns one. */
 export type PortInfo = {
@@ -79,58 +54,19 @@ export type ContainerInfo = ContainerSummary & {
   cmd: string[];
   workdir: string;
   user: string;
+  /** Capabilities added (HostConfig.CapAdd); empty when none. */
+  capAdd: string[];
+  /** Security options (HostConfig.SecurityOpt); empty when none. */
+  securityOpt: string[];
+  /** Whether it runs privileged. */
+  privileged: boolean;
+  /** Whether an init process runs as PID 1 (HostConfig.Init). */
+  init: boolean;
+  /** Network mode, e.g. `bridge`, `host`, `none`, or a network's name. */
+  networkMode: string;
+  /** The signal that stops it; empty when the engine's default (SIGTERM) applies. */
+  stopSignal: string;
 };
-
-/**
- * Creates container `name` from `image`, its ports published on 127.0.0.1 only. Without `cmd`
- * and `entrypoint` it runs {@link KEEP_ALIVE_CMD} with stop signal SIGKILL (a `sleep` as PID 1
- * ignores SIGTERM, so a stop would otherwise wait out its timeout).
- */
-export async function createContainer(
-  engine: Engine,
-  input: CreateInput,
-): Promise<{ id: string; name: string }> {
-  const keepAlive = input.cmd === undefined && input.entrypoint === undefined;
-  const exposed: Record<string, Record<never, never>> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const port of input.ports ?? []) {
-    const key = `${port.container}/${port.protocol ?? "tcp"}`;
-    exposed[key] = {};
-    (bindings[key] ??= []).push({
-      HostIp: "127.0.0.1",
-      HostPort: port.host === undefined ? "" : String(port.host),
-    });
-  }
-  const options: Docker.ContainerCreateOptions = {
-    name: input.name,
-    Image: input.image,
-    Labels: input.labels ?? {},
-    Env: Object.entries(input.env ?? {}).map(([k, v]) => `${k}=${v}`),
-    ExposedPorts: exposed,
-    HostConfig: {
-      Mounts: (input.mounts ?? []).map((m) => ({
-        Type: m.type,
-        Source: m.source,
-        Target: m.target,
-        ReadOnly: m.readonly ?? false,
-      })),
-      PortBindings: bindings,
-    },
-  };
-  if (input.workdir !== undefined) options.WorkingDir = input.workdir;
-  if (input.user !== undefined) options.User = input.user;
-  if (input.entrypoint !== undefined) options.Entrypoint = input.entrypoint;
-  if (input.cmd !== undefined) options.Cmd = input.cmd;
-  if (keepAlive) {
-    options.Cmd = KEEP_ALIVE_CMD;
-    options.StopSignal = "SIGKILL";
-  }
-  const container = await engine.run(
-    `create container "${input.name}"`,
-    (docker) => docker.createContainer(options),
-  );
-  return { id: container.id, name: input.name };
-}
 
 /** True for the engine's "304 Not Modified" (already started / already stopped). */
 function isNotModified(error: unknown): boolean {
@@ -245,6 +181,12 @@ export async function inspectContainer(engine: Engine, id: string): Promise<Cont
     cmd: info.Config.Cmd ?? [],
     workdir: info.Config.WorkingDir ?? "",
     user: info.Config.User ?? "",
+    capAdd: info.HostConfig?.CapAdd ?? [],
+    securityOpt: info.HostConfig?.SecurityOpt ?? [],
+    privileged: info.HostConfig?.Privileged === true,
+    init: info.HostConfig?.Init === true,
+    networkMode: info.HostConfig?.NetworkMode ?? "",
+    stopSignal: (info.Config as { StopSignal?: string }).StopSignal ?? "",
   };
 }
 

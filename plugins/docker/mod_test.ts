@@ -15,9 +15,9 @@ Deno.test("Ops names the plugin, its version and the API version it speaks", () 
 Deno.test("every action has a description and a closed input schema", async () => {
   const plugin = await startInProcess(createDockerOps(hostEnv("unix:///nowhere.sock")));
   try {
-    assert(plugin.actions.size >= 19);
+    assert(plugin.actions.size >= 20);
     for (const [name, action] of plugin.actions) {
-      assertMatch(name, /^docker\.[a-z]+(\.[a-z]+)?$/);
+      assertMatch(name, /^docker\.[a-z]+(\.[a-z]+(-[a-z]+)*)?$/);
       assert(action.description.length > 10 && !action.description.includes("\n"), name);
       assertEquals(action.inputSchema.type, "object", name);
       assertEquals(action.inputSchema.additionalProperties, false, name);
@@ -104,7 +104,20 @@ Deno.test("the input schemas compile as draft 2020-12 and accept or refuse as do
       workdir: "/srv",
       cmd: ["sh"],
     }));
+    assert(accepts("docker.container.create", {
+      name: "dev",
+      image: "debian",
+      capAdd: ["SYS_PTRACE"],
+      securityOpt: ["seccomp=unconfined"],
+      privileged: false,
+      init: true,
+      network: "host",
+      stopSignal: "SIGTERM",
+    }));
     assert(!accepts("docker.container.create", { name: "web", image: "x", extra: 1 }));
+    assert(!accepts("docker.container.create", { name: "web", image: "x", capAdd: "ALL" }));
+    assert(!accepts("docker.container.create", { name: "web", image: "x", init: "yes" }));
+    assert(!accepts("docker.container.create", { name: "web", image: "x", network: "" }));
     assert(!accepts("docker.container.create", { name: "-bad", image: "x" }));
     assert(
       !accepts("docker.container.create", {
@@ -118,6 +131,19 @@ Deno.test("the input schemas compile as draft 2020-12 and accept or refuse as do
     assert(!accepts("docker.image.build", { context: "/ctx" }));
     assert(accepts("docker.container.exec", { id: "c", cmd: ["true"], env: { A: "1" } }));
     assert(!accepts("docker.container.exec", { id: "c", cmd: [] }));
+    assert(accepts("docker.container.shell-command", { id: "c" }));
+    assert(accepts("docker.container.shell-command", {
+      id: "c",
+      user: "dev",
+      workdir: "/w",
+      env: { A: "1" },
+      shell: ["/bin/zsh", "-l"],
+      interactive: false,
+    }));
+    assert(!accepts("docker.container.shell-command", { id: "c", env: { "A=B": "1" } }));
+    assert(!accepts("docker.container.shell-command", { id: "c", shell: [] }));
+    assert(!accepts("docker.container.shell-command", { id: "c", workdir: "w" }));
+    assert(!accepts("docker.container.shell-command", { cmd: ["sh"] }));
     assert(!accepts("docker.ports.allocate", { count: 0 }));
     assert(accepts("docker.container.list", {}));
     assert(!accepts("docker.container.list", { labels: { a: 1 } }));
