@@ -35,7 +35,7 @@ export async function ensureImage(
   services: Services,
   req: Pick<ProvisionRequest, "name" | "plan" | "configHash">,
   progress: Progress,
-): Promise<string> {
+): Promise<{ image: string; built: boolean }> {
   const { plan } = req;
   if (!plan.build) {
     const image = plan.image!;
@@ -46,12 +46,12 @@ export async function ensureImage(
           `(repocate builds Dockerfiles but does not pull)`,
       );
     }
-    return image;
+    return { image, built: false };
   }
   const tag = imageTag(req.name, req.configHash);
   if (await services.imageExists(tag)) {
     progress(`image ${tag} is up to date`);
-    return tag;
+    return { image: tag, built: false };
   }
   progress(`building ${tag} from ${plan.build.dockerfile}`);
   await services.build({
@@ -61,7 +61,7 @@ export async function ensureImage(
     buildArgs: plan.build.args,
     labels: { ...MANAGED, [LABEL.name]: req.name, [LABEL.configHash]: req.configHash },
   }, progress);
-  return tag;
+  return { image: tag, built: true };
 }
 
 function homeOf(user: string | undefined): string {

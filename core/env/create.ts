@@ -104,7 +104,7 @@ export async function createEnvironment(
     }
     for (const warning of plan.warnings) progress(`warning: ${warning}`);
     const hash = await configHash(plan, workspace);
-    const image = await ensureImage(services, { name, plan, configHash: hash }, progress);
+    const { image } = await ensureImage(services, { name, plan, configHash: hash }, progress);
     const id = await provision(
       services,
       { name, repo: url, workspace, plan, configHash: hash, runHash: await runHash(plan) },

@@ -52,11 +52,14 @@ export async function rebuildEnvironment(
       plan.build = undefined;
     }
     const hash = await configHash(plan, env.workspace);
-    const imageRebuilt = plan.build !== undefined && hash !== env.configHash;
-    if (!imageRebuilt && plan.build) {
+    if (plan.build && hash === env.configHash) {
       progress("devcontainer.json, Dockerfile and context unchanged");
     }
-    const image = await ensureImage(services, { name: env.name, plan, configHash: hash }, progress);
+    const { image, built: imageRebuilt } = await ensureImage(
+      services,
+      { name: env.name, plan, configHash: hash },
+      progress,
+    );
     if (env.containerId) {
       progress(`replacing container ${env.containerId.slice(0, 12)}`);
       await services.removeContainer(env.containerId);

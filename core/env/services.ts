@@ -139,6 +139,11 @@ export class Services {
     return typeof out === "boolean" ? out : Boolean((out as { exists?: boolean })?.exists);
   }
 
+  /** `docker.image.remove`. */
+  removeImage(ref: string): Promise<JsonValue> {
+    return this.#registry.invoke("docker.image.remove", { ref, force: true });
+  }
+
   /** `docker.image.build`. */
   build(
     input: {
