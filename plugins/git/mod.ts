@@ -36,7 +36,10 @@ export const Ops: Operation = {
   async initialize(ctx) {
     settings = parseSettings(ctx.config);
     // The workspace root is the plugin's own folder: make it on first use.
-    await Deno.mkdir(settings.workspaceRoot, { recursive: true });
+    await Deno.stat(settings.workspaceRoot).catch(async (error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      await Deno.mkdir(settings!.workspaceRoot, { recursive: true });
+    });
     const version = await runGit(settings.workspaceRoot, ["--version"], {
       workspaceRoot: settings.workspaceRoot,
     }).catch((error) => {
