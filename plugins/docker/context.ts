@@ -6,7 +6,6 @@
  * @module
  */
 import { isAbsolute, posix } from "node:path";
-import process from "node:process";
 import { DockerPluginError } from "./errors.ts";
 
 /**
@@ -63,20 +62,33 @@ export async function contextFiles(context: string): Promise<string[]> {
   return files.sort();
 }
 
+/** The umask applied to packed files (what a shell's default umask gives). */
+const PACK_UMASK = 0o022;
+
 /**
- * Checks the plugin may read the process umask, which tar-fs reads when dockerode packs a
- * context: without `sys: ["umask"]` that read throws inside a callback and the build would
- * hang, so fail first with a message that names the permission.
+ * Packs `src` (paths relative to `context`, filtered through the context's `.dockerignore` the
+ * way dockerode does) into a gzipped tar stream for the engine. The umask is fixed rather than
+ * read from the process, so the plugin needs no `sys` permission.
  */
-export function checkCanPack(): void {
+export async function packContext(context: string, src: string[]): Promise<NodeJS.ReadableStream> {
+  const [{ default: tar }, ignoreModule, { createGzip }] = await Promise.all([
+    import("tar-fs"),
+    import("@balena/dockerignore"),
+    import("node:zlib"),
+  ]);
+  let entries = src;
+  let ignore: ((name: string) => boolean) | undefined;
   try {
-    process.umask();
+    const rules = await Deno.readTextFile(posix.join(context, ".dockerignore"));
+    // A CommonJS module whose export is the factory; typed as an ES default export.
+    const dockerIgnore = ((ignoreModule as { default?: unknown }).default ?? ignoreModule) as (
+      options: { ignorecase: boolean },
+    ) => { add(rules: string): { createFilter(): (path: string) => boolean } };
+    const filter = dockerIgnore({ ignorecase: false }).add(rules).createFilter();
+    entries = src.filter(filter);
+    ignore = (name: string) => !filter(posix.relative(context, name));
   } catch (error) {
-    throw new DockerPluginError(
-      "permission_denied",
-      `building an image needs sys permission "umask" (tar-fs reads it to pack the context): ${
-        error instanceof Error ? error.message : String(error)
-      }`,
-    );
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
+  return tar.pack(context, { entries, ignore, umask: PACK_UMASK }).pipe(createGzip());
 }

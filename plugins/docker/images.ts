@@ -8,7 +8,7 @@
 import type { Engine } from "./engine.ts";
 import { DockerPluginError, isNotFound } from "./errors.ts";
 import { LineSplitter } from "./streams.ts";
-import { checkCanPack, contextFiles, resolveDockerfile } from "./context.ts";
+import { contextFiles, packContext, resolveDockerfile } from "./context.ts";
 
 /** Input of {@link buildImage}. */
 export interface BuildInput {
@@ -63,7 +63,6 @@ export async function buildImage(
   input: BuildInput,
   progress: (line: string) => void,
 ): Promise<{ id: string; tag: string }> {
-  checkCanPack();
   const dockerfile = await resolveDockerfile(input.context, input.dockerfile ?? "Dockerfile");
   const src = await contextFiles(input.context);
   const intermediates: string[] = [];
@@ -78,7 +77,7 @@ export async function buildImage(
   let failure: string | undefined;
   const what = `build image "${input.tag}"`;
   await engine.run(what, async (docker) => {
-    const stream = await docker.buildImage({ context: input.context, src }, {
+    const stream = await docker.buildImage(await packContext(input.context, src), {
       t: input.tag,
       dockerfile,
       buildargs: input.buildArgs ?? {},

@@ -4,7 +4,7 @@
  *
  * The engine is `config.host` when the manifest gives one, else `DOCKER_HOST`, else
  * `/var/run/docker.sock`. In its Worker it needs, for a unix socket S: read and write on S, net
- * `unix:S` and `127.0.0.1:0`, env `DOCKER_HOST`, sys `umask`, and read on build contexts
+ * `unix:S` and `127.0.0.1:0`, env `DOCKER_HOST`, and read on build contexts
  * (README.md beside this file says why, and how that was found).
  *
  * @module
