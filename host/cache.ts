@@ -7,6 +7,7 @@
  */
 import { join } from "@std/path";
 import { sha256 } from "./hash.ts";
+import type { LocalFingerprint } from "./local_fingerprint.ts";
 
 /** The cache folder for this process (needs env access to the three variables above). */
 export function defaultCacheDir(): string {
@@ -71,5 +72,24 @@ export class PluginCache {
   async recordCheck(code: string, against: string): Promise<void> {
     await Deno.mkdir(join(this.dir, "checks"), { recursive: true });
     await writeAtomic(await this.#checkPath(code, against), "ok\n");
+  }
+
+  async #fingerprintPath(sourceUrl: string): Promise<string> {
+    return join(this.dir, "local", `${(await sha256(sourceUrl)).replace(/^sha256-/, "")}.json`);
+  }
+
+  /** The fingerprint recorded for a local plugin's source, or `null`. */
+  async readFingerprint(sourceUrl: string): Promise<LocalFingerprint | null> {
+    try {
+      return JSON.parse(await Deno.readTextFile(await this.#fingerprintPath(sourceUrl)));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Records what a local plugin's source was built from. */
+  async writeFingerprint(sourceUrl: string, fingerprint: LocalFingerprint): Promise<void> {
+    await Deno.mkdir(join(this.dir, "local"), { recursive: true });
+    await writeAtomic(await this.#fingerprintPath(sourceUrl), JSON.stringify(fingerprint));
   }
 }

@@ -6,7 +6,8 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { RepocateError } from "../errors.ts";
-import { fixture, probe, withRuntime } from "../tests/_support/runtime.ts";
+import { fixture, probe, tempProject, withRuntime } from "../tests/_support/runtime.ts";
+import { openRuntime } from "../core/runtime.ts";
 
 const FAST = { timeouts: { initMs: 3000, callMs: 2000 } };
 
@@ -326,4 +327,33 @@ Deno.test("a local plugin outside repocate's plugins/ carries a development-over
     );
     return Promise.resolve();
   });
+});
+
+Deno.test("an edited local plugin is rebuilt on the next load, never served stale from the cache", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/edited.ts`;
+  const source = (answer: string) =>
+    `export const Ops = { name: "edited", version: "1.0.0", apiVersion: "1.0", initialize() {},
+  registerWithRegistry(r: any) { r.registerAction({ name: "edited.answer", description: "d", inputSchema: {}, handler: () => ${
+      JSON.stringify(answer)
+    } }); } };\n`;
+  try {
+    await Deno.writeTextFile(file, source("first"));
+    const project = await tempProject([{ name: "edited", source: file }]);
+    try {
+      for (const answer of ["first", "first", "second answer"]) {
+        if (answer !== "first") await Deno.writeTextFile(file, source(answer));
+        const runtime = await openRuntime(project.options());
+        try {
+          assertEquals(await runtime.registry.invoke("edited.answer", {}), answer);
+        } finally {
+          await runtime.close();
+        }
+      }
+    } finally {
+      await project.cleanup();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -2,7 +2,8 @@
  * Decides what code a plugin runs. A remote plugin runs only content whose graph matches
  * plugins.lock.json: from the cache when the locked bundle is there, else fetched anew, built,
  * hashed in the same run and compared with the lock. A local plugin is built from disk each
- * time: a development override, never locked.
+ * time its files change (their sizes and mtimes are fingerprinted): a development override,
+ * never locked.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type { Lock, LockEntry, PluginEntry } from "../manifest/types.ts";
 import { buildPlugin } from "./bundle.ts";
 import type { PluginCache } from "./cache.ts";
 import { REPOCATE_ROOT } from "./deno_cli.ts";
+import { stampGraph, stillFresh } from "./local_fingerprint.ts";
 
 /** Code ready to hand to a Worker. */
 export interface PreparedPlugin {
@@ -74,11 +76,27 @@ export async function preparePlugin(
 ): Promise<PreparedPlugin> {
   const { source } = entry;
   if (source.kind === "local") {
-    const built = await buildPlugin(source.url, { remote: false });
     const warnings = isBuiltin(entry) ? [] : [
       `plugin "${entry.name}" runs from a local path (${source.path}): a development override, ` +
       `not pinned by plugins.lock.json`,
     ];
+    const known = await cache.readFingerprint(source.url);
+    if (known && await stillFresh(known)) {
+      const code = await cache.readBundle(known.integrity);
+      if (code !== null) {
+        return { code, integrity: known.integrity, modules: {}, fromCache: true, warnings };
+      }
+    }
+    const built = await buildPlugin(source.url, { remote: false });
+    const files = await stampGraph(source.url);
+    if (files) {
+      await cache.writeBundle(built.integrity, built.code);
+      await cache.writeFingerprint(source.url, {
+        integrity: built.integrity,
+        deno: Deno.version.deno,
+        files,
+      });
+    }
     return { ...built, fromCache: false, warnings };
   }
   const locked = options.relock ? undefined : lock.plugins[source.url];
