@@ -6,7 +6,7 @@
  * @module
  */
 import { fromFileUrl } from "@std/path";
-import { hostFlags } from "./launch_flags.ts";
+import { commandPermissions, hostFlags } from "./launch_flags.ts";
 import { manifestPath } from "./cli/context.ts";
 import { loadManifest } from "./manifest/io.ts";
 
@@ -21,7 +21,7 @@ function manifestArg(args: string[]): string | undefined {
 async function flagsFor(args: string[]): Promise<string[]> {
   try {
     const manifest = await loadManifest(manifestPath({ manifest: manifestArg(args) }));
-    return hostFlags(manifest);
+    return hostFlags(manifest, commandPermissions(args));
   } catch {
     // main.ts reports the manifest's fault itself; it needs only to read it.
     return ["--allow-read", "--allow-env"];
@@ -36,7 +36,8 @@ if (import.meta.main) {
   }
   const main = fromFileUrl(new URL("./main.ts", import.meta.url));
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...flags, main, ...args],
+    // --no-prompt: a permission outside the derived flags is denied, never asked for.
+    args: ["run", "--quiet", "--no-prompt", ...flags, main, ...args],
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",

@@ -5,6 +5,7 @@
 #   bash .ci/docker.sh start    start our dockerd (or reuse the one already running), print env
 #   bash .ci/docker.sh images   build repocate-test/busybox:latest and repocate-test/debian:bookworm
 #   bash .ci/docker.sh stop     stop our dockerd and wait for it to exit
+#   bash .ci/docker.sh reset    remove repocate's leftover containers, volumes, images there
 #   bash .ci/docker.sh env      print `export DOCKER_HOST=...`
 # Sourced (`. .ci/docker.sh start`), it also exports DOCKER_HOST into the caller's shell.
 #
@@ -200,6 +201,20 @@ _rc_images() {
   fi
 }
 
+# Removes what repocate made on OUR test engine (never another engine): containers and volumes
+# labelled dev.repocate.managed=true and images tagged repocate/*, left by an interrupted run.
+_rc_reset() {
+  _rc_answers || { _rc_log "our engine is not running; nothing to reset"; return 0; }
+  local ids
+  ids="$(_rc_docker ps -aq --filter label=dev.repocate.managed=true)"
+  [[ -z "$ids" ]] || _rc_docker rm -f $ids >/dev/null
+  ids="$(_rc_docker volume ls -q --filter label=dev.repocate.managed=true)"
+  [[ -z "$ids" ]] || _rc_docker volume rm -f $ids >/dev/null
+  ids="$(_rc_docker images --filter reference='repocate/*' -q | sort -u)"
+  [[ -z "$ids" ]] || _rc_docker rmi -f $ids >/dev/null 2>&1 || true
+  _rc_log "reset: removed repocate's leftovers from the test engine"
+}
+
 # Serializes start/images/stop across concurrent callers (fd 9 stays open until we exit).
 _rc_lock() {
   mkdir -p "$REPOCATE_CI_RUN"
@@ -211,7 +226,7 @@ _rc_lock() {
 }
 
 _rc_main() {
-  case "${1:-}" in start | images | stop) _rc_lock ;; esac
+  case "${1:-}" in start | images | stop | reset) _rc_lock ;; esac
   case "${1:-}" in
     start)
       _rc_start
@@ -219,9 +234,10 @@ _rc_main() {
       ;;
     images) _rc_images ;;
     stop) _rc_stop ;;
+    reset) _rc_reset ;;
     env) echo "export DOCKER_HOST=$REPOCATE_CI_DOCKER_HOST" ;;
     *)
-      echo "usage: $0 start|images|stop|env" >&2
+      echo "usage: $0 start|images|stop|reset|env" >&2
       return 2
       ;;
   esac

@@ -263,7 +263,7 @@ export function envCommands(program: Command): void {
     .option("--json", "machine-readable output")
     .action((_o, cmd: Command) =>
       withServices(cmd, async (services) => {
-        const list = await listVolumes(services);
+        const list = await listVolumes(services, envSettings());
         if (globals(cmd).json) return outJson(list);
         for (
           const line of table([
@@ -276,7 +276,7 @@ export function envCommands(program: Command): void {
   volume.command("rm <name>").description("remove a volume no container uses")
     .action((name: string, _o, cmd: Command) =>
       withServices(cmd, async (services) => {
-        await removeVolume(services, name);
+        await removeVolume(services, envSettings(), name);
         out(`removed volume ${name}`);
       })
     );

@@ -10,6 +10,7 @@ import { messageOf, RepocateError } from "../errors.ts";
 import { actionsCommands } from "./actions.ts";
 import { pluginsCommand } from "./plugins.ts";
 import { envCommands, requestedExitCode } from "./env.ts";
+import { serveCommand } from "./serve.ts";
 import { err } from "./context.ts";
 
 /** The version printed by `repocate --version`. */
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   envCommands(program);
   pluginsCommand(program);
   actionsCommands(program);
+  serveCommand(program);
   for (const cmd of allCommands(program)) cmd.exitOverride();
   return program;
 }

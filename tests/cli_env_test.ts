@@ -11,6 +11,8 @@ import { sandboxManifest } from "./_support/lifecycle.ts";
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 
 interface Cli {
+  /** A name no other test or home uses. */
+  name: string;
   run(
     args: string[],
     env?: Record<string, string>,
@@ -48,10 +50,11 @@ async function withCli(fn: (cli: Cli) => Promise<void>): Promise<void> {
     const text = (b: Uint8Array) => new TextDecoder().decode(b);
     return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
   };
+  const name = `cli-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    await fn({ run, dir });
+    await fn({ run, dir, name });
   } finally {
-    await run(["rm", "demo", "--purge", "--yes"]);
+    await run(["rm", name, "--purge", "--yes"]);
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
@@ -59,18 +62,18 @@ async function withCli(fn: (cli: Cli) => Promise<void>): Promise<void> {
 Deno.test("create, list, enter with an exit code, and a guarded purge, through the CLI", async () => {
   await withCli(async (cli) => {
     const repo = await makeRepo(join(cli.dir, "repos", "demo"), { "README.md": "hi\n" });
-    const created = await cli.run(["create", repo, "--json"]);
+    const created = await cli.run(["create", repo, "--name", cli.name, "--json"]);
     assertEquals(created.code, 0, created.stderr);
     assertEquals(JSON.parse(created.stdout).state, "running");
 
     const listed = await cli.run(["list", "--json"]);
-    assertEquals(JSON.parse(listed.stdout).map((e: { name: string }) => e.name), ["demo"]);
+    assertEquals(JSON.parse(listed.stdout).map((e: { name: string }) => e.name), [cli.name]);
 
-    const entered = await cli.run(["enter", "demo", "--", "sh", "-c", "cat README.md; exit 5"]);
+    const entered = await cli.run(["enter", cli.name, "--", "sh", "-c", "cat README.md; exit 5"]);
     assertEquals(entered.code, 5);
     assertEquals(entered.stdout, "hi\n");
 
-    const refused = await cli.run(["rm", "demo", "--purge"]);
+    const refused = await cli.run(["rm", cli.name, "--purge"]);
     assertEquals(refused.code, 2);
     assertStringIncludes(refused.stderr, "pass --yes to confirm");
     assertEquals(JSON.parse((await cli.run(["list", "--json"])).stdout)[0].state, "running");
@@ -92,4 +95,63 @@ Deno.test("create without a reachable Docker engine says how to start one, exit 
     });
     assertEquals(listed.code, 1);
   });
+});
+
+const hasTmux = await new Deno.Command("sh", { args: ["-c", "command -v tmux"], stdout: "null" })
+  .output()
+  .then((o) => o.success, () => false);
+
+Deno.test({
+  name: "enter without a command opens an interactive shell in the workspace (driven through tmux)",
+  ignore: !hasTmux && Deno.env.get("CI") !== "true",
+  async fn() {
+    await withCli(async (cli) => {
+      const repo = await makeRepo(join(cli.dir, "repos", "demo"), { "README.md": "hi\n" });
+      assertEquals((await cli.run(["create", repo, "--name", cli.name])).code, 0);
+      const session = `repocate-test-${crypto.randomUUID().slice(0, 8)}`;
+      const env = Object.entries({
+        REPOCATE_HOME: join(cli.dir, "home"),
+        REPOCATE_CACHE_DIR: join(cli.dir, "cache"),
+        DOCKER_HOST: Deno.env.get("DOCKER_HOST") ?? "",
+      }).map(([k, v]) => `${k}=${v}`).join(" ");
+      const launch = `${join(ROOT, "launch.ts")} --manifest ${join(cli.dir, "plugins.json")}`;
+      const command = `env ${env} ${Deno.execPath()} run --quiet --allow-read --allow-env ` +
+        `--allow-run ${launch} --no-check enter ${cli.name}; echo repocate exited $?; sleep 60`;
+      const tmux = (...args: string[]) =>
+        new Deno.Command("tmux", { args, stdout: "piped", stderr: "piped" }).output();
+      const started = await tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "120",
+        "-y",
+        "30",
+        command,
+      );
+      assertEquals(started.code, 0, new TextDecoder().decode(started.stderr));
+      try {
+        let screen = "";
+        for (let i = 0; i < 100 && !screen.includes("#"); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          screen = new TextDecoder().decode(
+            (await tmux("capture-pane", "-p", "-t", session)).stdout,
+          );
+        }
+        await tmux("send-keys", "-t", session, "pwd; echo $((6*7)); cat README.md", "Enter");
+        for (let i = 0; i < 100 && !screen.includes("42"); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          screen = new TextDecoder().decode(
+            (await tmux("capture-pane", "-p", "-t", session)).stdout,
+          );
+        }
+        assertStringIncludes(screen, `/workspaces/${cli.name}`, screen);
+        assertStringIncludes(screen, "42");
+        assertStringIncludes(screen, "hi");
+      } finally {
+        await tmux("kill-session", "-t", session);
+      }
+    });
+  },
 });

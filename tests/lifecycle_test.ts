@@ -42,7 +42,7 @@ Deno.test("create from a repo with neither config nor Dockerfile uses the defaul
     const cat = await sh(s, "plain", "cat README.md; pwd");
     assertEquals(cat, { exitCode: 0, stdout: "hello from plain\n/workspaces/plain\n", stderr: "" });
     assertEquals((await sh(s, "plain", "exit 7")).exitCode, 7);
-    assertEquals((await listVolumes(s.services)).map((v) => [v.name, v.inUse]), [[
+    assertEquals((await listVolumes(s.services, s.settings)).map((v) => [v.name, v.inUse]), [[
       "repocate-plain-home",
       true,
     ]]);

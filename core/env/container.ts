@@ -28,6 +28,8 @@ export interface ProvisionRequest {
   configHash: string;
   /** Hash of what shapes the container. */
   runHash: string;
+  /** The repocate home the environment belongs to. */
+  home: string;
 }
 
 /** The image for `plan`: built (reusing an existing tag for the same hash) or the plan's own. */
@@ -89,7 +91,7 @@ export async function provision(
 ): Promise<string> {
   const { plan, name } = req;
   const volume = volumeName(name);
-  await services.createVolume(volume, { ...MANAGED, [LABEL.name]: name });
+  await services.createVolume(volume, { ...MANAGED, [LABEL.name]: name, [LABEL.home]: req.home });
   const hostPorts = plan.forwardPorts.length
     ? await services.allocatePorts(plan.forwardPorts.length)
     : [];
@@ -109,6 +111,7 @@ export async function provision(
       [LABEL.volume]: volume,
       [LABEL.user]: plan.remoteUser ?? "",
       [LABEL.created]: new Date().toISOString(),
+      [LABEL.home]: req.home,
       ...plan.runArgs.labels,
     },
     env: { ...plan.containerEnv, ...plan.runArgs.env },

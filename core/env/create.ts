@@ -107,7 +107,15 @@ export async function createEnvironment(
     const { image } = await ensureImage(services, { name, plan, configHash: hash }, progress);
     const id = await provision(
       services,
-      { name, repo: url, workspace, plan, configHash: hash, runHash: await runHash(plan) },
+      {
+        name,
+        repo: url,
+        workspace,
+        plan,
+        configHash: hash,
+        runHash: await runHash(plan),
+        home: settings.home,
+      },
       image,
       progress,
     );

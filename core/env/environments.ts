@@ -58,13 +58,20 @@ export function fromContainer(c: ContainerSummary): Environment {
   };
 }
 
-/** Every environment: labelled containers, plus workspaces whose container is gone. */
+/**
+ * Every environment of this repocate home: labelled containers whose workspace lies under it,
+ * plus workspaces whose container is gone.
+ */
 export async function listEnvironments(
   services: Services,
   settings: EnvSettings,
 ): Promise<Environment[]> {
   const containers = await services.containers(MANAGED);
-  const envs = containers.filter((c) => c.labels[LABEL.name]).map(fromContainer);
+  // Only this repocate home's environments: another REPOCATE_HOME on the same engine is not ours.
+  const mine = join(settings.workspaces, "/");
+  const envs = containers
+    .filter((c) => c.labels[LABEL.name] && (c.labels[LABEL.workspace] ?? "").startsWith(mine))
+    .map(fromContainer);
   const known = new Set(envs.map((e) => e.name));
   try {
     for await (const entry of Deno.readDir(settings.workspaces)) {

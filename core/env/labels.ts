@@ -18,6 +18,7 @@ export const LABEL = {
   volume: "dev.repocate.home-volume",
   user: "dev.repocate.remote-user",
   created: "dev.repocate.created-at",
+  home: "dev.repocate.home",
 } as const;
 
 /** Labels selecting every repocate container or volume. */

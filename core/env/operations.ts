@@ -179,12 +179,13 @@ export async function cloneOnly(
   return { name, workspace, url: ref.url };
 }
 
-/** repocate's volumes with the environment each belongs to and whether it is in use. */
+/** This home's volumes with the environment each belongs to and whether it is in use. */
 export async function listVolumes(
   services: Services,
+  settings: EnvSettings,
 ): Promise<{ name: string; environment: string; inUse: boolean }[]> {
   const [volumes, containers] = await Promise.all([
-    services.volumes(MANAGED),
+    services.volumes({ ...MANAGED, [LABEL.home]: settings.home }),
     services.containers(MANAGED),
   ]);
   const used = new Set(containers.map((c) => c.labels[LABEL.volume]));
@@ -197,8 +198,12 @@ export async function listVolumes(
 }
 
 /** Removes one of repocate's volumes; refuses one an environment's container still uses. */
-export async function removeVolume(services: Services, name: string): Promise<void> {
-  const volumes = await listVolumes(services);
+export async function removeVolume(
+  services: Services,
+  settings: EnvSettings,
+  name: string,
+): Promise<void> {
+  const volumes = await listVolumes(services, settings);
   const volume = volumes.find((v) => v.name === name);
   if (!volume) throw new RepocateError("USAGE", `no repocate volume "${name}"`);
   if (volume.inUse) {

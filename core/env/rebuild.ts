@@ -73,6 +73,7 @@ export async function rebuildEnvironment(
         plan,
         configHash: hash,
         runHash: await runHash(plan),
+        home: settings.home,
       },
       image,
       progress,
