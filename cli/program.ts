@@ -10,7 +10,6 @@ import { messageOf, RepocateError } from "../errors.ts";
 import { actionsCommands } from "./actions.ts";
 import { pluginsCommand } from "./plugins.ts";
 import { envCommands, requestedExitCode } from "./env.ts";
-import { serveCommand } from "./serve.ts";
 import { err } from "./context.ts";
 
 /** The version printed by `repocate --version`. */
@@ -39,7 +38,6 @@ export function buildProgram(): Command {
   envCommands(program);
   pluginsCommand(program);
   actionsCommands(program);
-  serveCommand(program);
   for (const cmd of allCommands(program)) cmd.exitOverride();
   return program;
 }
