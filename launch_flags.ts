@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { dirname, fromFileUrl, join } from "@std/path";
-import { toDenoFlags, unionPermissions } from "./manifest/permissions.ts";
+import { dirname, fromFileUrl, join, resolve } from "@std/path";
+import { denyAll, toDenoFlags, unionPermissions } from "./manifest/permissions.ts";
 import type { Manifest, Permissions } from "./manifest/types.ts";
 import { defaultCacheDir } from "./host/cache.ts";
 import { denoBinary } from "./host/deno_cli.ts";
@@ -52,15 +52,50 @@ export function corePermissions(manifest: Manifest): Permissions {
   };
 }
 
-/** The full permissions of the host: the core's plus the union of enabled plugins' grants. */
-export function hostPermissions(manifest: Manifest): Permissions {
+/**
+ * The full permissions of the host: the core's plus the union of enabled plugins' grants, plus
+ * `extra` (what the command needs, see {@link commandPermissions}).
+ */
+export function hostPermissions(manifest: Manifest, extra: Permissions[] = []): Permissions {
   return unionPermissions([
     corePermissions(manifest),
     ...manifest.plugins.filter((p) => p.enabled).map((p) => p.permissions),
+    ...extra,
   ]);
 }
 
-/** The `deno run` flags for the host process. */
-export function hostFlags(manifest: Manifest): string[] {
-  return toDenoFlags(hostPermissions(manifest));
+/** The `deno run` flags for the host process (with `extra` grants for the command). */
+export function hostFlags(manifest: Manifest, extra: Permissions[] = []): string[] {
+  return toDenoFlags(hostPermissions(manifest, extra));
+}
+
+/** Global options that take a value, to find the command word behind them. */
+const VALUE_OPTIONS = ["--manifest", "--lock", "--cache-dir"];
+
+function optionValue(args: string[], name: string): string | undefined {
+  for (const [i, arg] of args.entries()) {
+    if (arg === name) return args[i + 1];
+    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+  }
+  return undefined;
+}
+
+/**
+ * What the command in `args` needs beyond the manifest: for `serve`, `net` on its listen
+ * address (`--host`, default 127.0.0.1; `--port`, default 8420) and, with `--token-file`,
+ * reading that file and writing its folder. Nothing for other commands.
+ */
+export function commandPermissions(args: string[]): Permissions[] {
+  let i = 0;
+  while (i < args.length && args[i].startsWith("-")) i += VALUE_OPTIONS.includes(args[i]) ? 2 : 1;
+  if (args[i] !== "serve") return [];
+  const rest = args.slice(i + 1);
+  const host = (optionValue(rest, "--host") ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1");
+  const port = optionValue(rest, "--port") ?? "8420";
+  const tokenFile = optionValue(rest, "--token-file");
+  return [{
+    ...denyAll(),
+    net: [`${host.includes(":") ? `[${host}]` : host}:${port}`],
+    ...(tokenFile ? { read: [resolve(tokenFile)], write: [dirname(resolve(tokenFile))] } : {}),
+  }];
 }
