@@ -25,6 +25,8 @@ export interface GlobalOptions {
   verbose?: boolean;
   /** Plugin cache folder. */
   cacheDir?: string;
+  /** Commander's negation of `--no-cache`. */
+  cache?: boolean;
 }
 
 /** Where the manifest is: `--manifest`, `REPOCATE_MANIFEST`, ./plugins.json, or repocate's own. */
@@ -73,6 +75,7 @@ export function runtimeOptions(options: GlobalOptions): RuntimeOptions {
     frozen: options.frozen ?? false,
     typeCheck: options.check ?? true,
     cacheDir: options.cacheDir,
+    lazy: options.cache ?? true,
     onLog: logger(options),
   };
 }

@@ -65,6 +65,7 @@ export async function checkPlugins(
     cache,
     frozen: options.frozen,
     typeCheck: false,
+    lazy: false,
     onLog: options.onLog,
   });
   let statuses: PluginStatus[];

@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   typeCheck?: boolean;
   /** Plugin cache folder. */
   cacheDir?: string;
+  /** Register unchanged plugins from the cache and start their Workers on first use (default). */
+  lazy?: boolean;
   /** Receives plugin logs and host warnings. */
   onLog?: (plugin: string, level: LogLevel, message: string) => void;
 }
@@ -74,6 +76,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     cache,
     frozen: options.frozen,
     typeCheck: options.typeCheck,
+    lazy: options.lazy,
     onLog: options.onLog,
   });
   await host.loadAll(manifest.plugins);

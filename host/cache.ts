@@ -8,6 +8,10 @@
 import { join } from "@std/path";
 import { sha256 } from "./hash.ts";
 import type { LocalFingerprint } from "./local_fingerprint.ts";
+import type { PluginReady } from "./plugin_worker.ts";
+
+/** A plugin's registration as cached: what `registerWithRegistry` produced. */
+export type CachedRegistration = PluginReady;
 
 /** The cache folder for this process (needs env access to the three variables above). */
 export function defaultCacheDir(): string {
@@ -91,5 +95,29 @@ export class PluginCache {
   async writeFingerprint(sourceUrl: string, fingerprint: LocalFingerprint): Promise<void> {
     await Deno.mkdir(join(this.dir, "local"), { recursive: true });
     await writeAtomic(await this.#fingerprintPath(sourceUrl), JSON.stringify(fingerprint));
+  }
+
+  #registrationPath(key: string): string {
+    return join(this.dir, "registrations", `${key.replace(/^sha256-/, "")}.json`);
+  }
+
+  /** What a plugin registered when it last loaded with the same code, config and grants. */
+  async readRegistration(key: string): Promise<CachedRegistration | null> {
+    try {
+      return JSON.parse(await Deno.readTextFile(this.#registrationPath(key)));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Records what a plugin registered, under `key`. */
+  async writeRegistration(key: string, registration: CachedRegistration): Promise<void> {
+    await Deno.mkdir(join(this.dir, "registrations"), { recursive: true });
+    await writeAtomic(this.#registrationPath(key), JSON.stringify(registration));
+  }
+
+  /** Forgets the registration under `key` (its plugin failed to start). */
+  async dropRegistration(key: string): Promise<void> {
+    await Deno.remove(this.#registrationPath(key)).catch(() => {});
   }
 }

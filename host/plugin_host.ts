@@ -13,7 +13,10 @@ import type { Lock, LockEntry, PluginEntry } from "../manifest/types.ts";
 import type { Registry } from "../registry/mod.ts";
 import { PluginCache } from "./cache.ts";
 import { missingHostGrants } from "./host_grants.ts";
-import { PluginWorker } from "./plugin_worker.ts";
+import { type PluginReady, PluginWorker } from "./plugin_worker.ts";
+import { sha256 } from "./hash.ts";
+import { PLUGIN_API_VERSION } from "../interfaces.ts";
+import { PROTOCOL_VERSION } from "../protocol/messages.ts";
 import { moduleUrlFor, type PreparedPlugin, preparePlugin } from "./prepare.ts";
 import { typeCheckPlugin } from "./typecheck.ts";
 import { join } from "@std/path";
@@ -41,6 +44,8 @@ export interface PluginStatus {
   warnings: string[];
   /** Names of the actions it registered. */
   actions: string[];
+  /** Whether its Worker runs now (a cached plugin starts on its first call). */
+  running?: boolean;
 }
 
 /** Options of a {@link PluginHost}. */
@@ -55,13 +60,37 @@ export interface PluginHostOptions {
   frozen?: boolean;
   /** Run Deno's type checker on each plugin before loading it (default true). */
   typeCheck?: boolean;
+  /**
+   * Register a plugin from its cached registration (same code, config and grants as a load that
+   * succeeded) and start its Worker on the first call that needs it (default true). `false`
+   * starts every Worker at load.
+   */
+  lazy?: boolean;
   /** Receives plugin log lines and host warnings, attributed to a plugin. */
   onLog?: (plugin: string, level: LogLevel, message: string) => void;
 }
 
 interface Loaded {
   entry: PluginEntry;
-  worker: PluginWorker;
+  prepared: PreparedPlugin;
+  /** Key of its cached registration. */
+  key: string;
+  /** Its Worker, once started. */
+  worker: PluginWorker | null;
+  /** The start under way, if any. */
+  starting: Promise<PluginWorker> | null;
+}
+
+/** The registration cache key: same code, name, config, grants and protocol, same registration. */
+async function registrationKey(entry: PluginEntry, integrity: string): Promise<string> {
+  return await sha256(JSON.stringify([
+    integrity,
+    entry.name,
+    entry.config,
+    entry.permissions,
+    PLUGIN_API_VERSION,
+    PROTOCOL_VERSION,
+  ]));
 }
 
 /** Loads, runs and unloads plugins. */
@@ -129,6 +158,7 @@ export class PluginHost {
       state,
       warnings: [],
       actions: [],
+      running: false,
     };
   }
 
@@ -166,62 +196,117 @@ export class PluginHost {
   ): Promise<void> {
     const status = this.#base(entry, "failed");
     this.#status.set(entry.name, status);
-    const fail = (error: unknown) => {
-      status.state = "failed";
-      status.error = {
-        code: error instanceof RepocateError ? error.code : "PLUGIN_INIT_FAILED",
-        message: messageOf(error),
-      };
-      this.#log(entry.name, "error", status.error.message);
-    };
-    if (prepared instanceof Error) return fail(prepared);
+    if (prepared instanceof Error) return this.#fail(entry.name, prepared);
     status.integrity = prepared.integrity;
     status.warnings = prepared.warnings;
     for (const warning of prepared.warnings) this.#log(entry.name, "warn", warning);
     if (prepared.newLockEntry && entry.source.kind === "remote") {
       this.#newLockEntries.set(entry.source.url, prepared.newLockEntry);
     }
-    const { registry } = this.#options;
-    let worker: PluginWorker;
-    let ready;
+    const key = await registrationKey(entry, prepared.integrity);
+    const cached = (this.#options.lazy ?? true) ? await this.#cache.readRegistration(key) : null;
+    const loaded: Loaded = { entry, prepared, key, worker: null, starting: null };
+    this.#loaded.set(entry.name, loaded);
     try {
-      ({ worker, ready } = await PluginWorker.start({
-        name: entry.name,
-        moduleUrl: moduleUrlFor(prepared.code),
-        permissions: entry.permissions,
-        config: entry.config,
-        timeouts: entry.timeouts,
-        onLog: (level, message) => this.#log(entry.name, level, message),
-        onRegister: (items) => {
-          try {
-            registry.registerBatch(entry.name, { items, actions: [] });
-          } catch (error) {
-            this.#log(entry.name, "error", messageOf(error));
-          }
-        },
-        onUnregister: (kind, name) => registry.unregisterItem(entry.name, kind, name),
-        onExit: (reason) => this.#onExit(entry.name, reason),
-      }));
+      if (cached) {
+        this.#register(loaded, cached);
+      } else {
+        const ready = await this.#startWorker(loaded);
+        this.#register(loaded, ready);
+        await this.#cache.writeRegistration(key, ready).catch(() => {});
+      }
     } catch (error) {
-      return fail(error);
+      this.#loaded.delete(entry.name);
+      loaded.worker?.terminate("unloaded: it failed to load");
+      return this.#fail(entry.name, error);
     }
-    try {
-      registry.registerBatch(entry.name, {
-        items: ready.items,
-        actions: ready.actions.map((a) => ({
-          ...a,
-          invoke: (input, onProgress) => worker.call(a.name, input, onProgress),
-        })),
-      });
-    } catch (error) {
-      worker.terminate("unloaded: its registration was refused");
-      return fail(error);
-    }
+  }
+
+  #fail(name: string, error: unknown): void {
+    const status = this.#status.get(name)!;
+    status.state = "failed";
+    status.running = false;
+    status.actions = [];
+    status.error = {
+      code: error instanceof RepocateError ? error.code : "PLUGIN_INIT_FAILED",
+      message: messageOf(error),
+    };
+    this.#log(name, "error", status.error.message);
+  }
+
+  /** Registers what `ready` describes; every action's invoker starts the Worker on demand. */
+  #register(loaded: Loaded, ready: PluginReady): void {
+    const { entry } = loaded;
+    this.#options.registry.registerBatch(entry.name, {
+      items: ready.items,
+      actions: ready.actions.map((a) => ({
+        ...a,
+        invoke: async (input, onProgress) =>
+          (await this.#ensureWorker(loaded)).call(a.name, input, onProgress),
+      })),
+    });
+    const status = this.#status.get(entry.name)!;
     status.state = "loaded";
     status.version = ready.version;
     status.apiVersion = ready.apiVersion;
     status.actions = ready.actions.map((a) => a.name).sort();
-    this.#loaded.set(entry.name, { entry, worker });
+  }
+
+  /** Starts the plugin's Worker: handshake, initialize, registerWithRegistry. */
+  async #startWorker(loaded: Loaded): Promise<PluginReady> {
+    const { entry, prepared } = loaded;
+    const { registry } = this.#options;
+    const { worker, ready } = await PluginWorker.start({
+      name: entry.name,
+      moduleUrl: moduleUrlFor(prepared.code),
+      permissions: entry.permissions,
+      config: entry.config,
+      timeouts: entry.timeouts,
+      onLog: (level, message) => this.#log(entry.name, level, message),
+      onRegister: (items) => {
+        try {
+          registry.registerBatch(entry.name, { items, actions: [] });
+        } catch (error) {
+          this.#log(entry.name, "error", messageOf(error));
+        }
+      },
+      onUnregister: (kind, name) => registry.unregisterItem(entry.name, kind, name),
+      onExit: (reason) => this.#onExit(entry.name, reason),
+    });
+    loaded.worker = worker;
+    this.#status.get(entry.name)!.running = true;
+    return ready;
+  }
+
+  /**
+   * The running Worker of a plugin registered from the cache, started on first need. If it
+   * now fails to start, the plugin is unloaded and its cached registration forgotten; if it
+   * registers something else than the cache said, the registry is brought up to date.
+   */
+  #ensureWorker(loaded: Loaded): Promise<PluginWorker> {
+    if (loaded.worker) return Promise.resolve(loaded.worker);
+    loaded.starting ??= (async () => {
+      const name = loaded.entry.name;
+      try {
+        const ready = await this.#startWorker(loaded);
+        const cached = await this.#cache.readRegistration(loaded.key);
+        if (JSON.stringify(cached) !== JSON.stringify(ready)) {
+          this.#options.registry.unregisterOwner(name);
+          this.#register(loaded, ready);
+          await this.#cache.writeRegistration(loaded.key, ready).catch(() => {});
+        }
+        return loaded.worker!;
+      } catch (error) {
+        this.#loaded.delete(name);
+        this.#options.registry.unregisterOwner(name);
+        await this.#cache.dropRegistration(loaded.key);
+        this.#fail(name, error);
+        throw error;
+      } finally {
+        loaded.starting = null;
+      }
+    })();
+    return loaded.starting;
   }
 
   #onExit(name: string, reason: string): void {
@@ -230,6 +315,7 @@ export class PluginHost {
     const status = this.#status.get(name);
     if (status) {
       status.state = "failed";
+      status.running = false;
       status.error = { code: "PLUGIN_CRASHED", message: reason };
       status.actions = [];
     }
@@ -242,10 +328,12 @@ export class PluginHost {
     if (!loaded) return false;
     this.#loaded.delete(name);
     this.#options.registry.unregisterOwner(name);
-    await loaded.worker.shutdown();
+    await (loaded.starting?.catch(() => null) ?? Promise.resolve());
+    await loaded.worker?.shutdown();
     const status = this.#status.get(name);
     if (status) {
       status.state = "unloaded";
+      status.running = false;
       status.actions = [];
     }
     return true;

@@ -357,3 +357,72 @@ Deno.test("an edited local plugin is rebuilt on the next load, never served stal
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an unchanged plugin is registered from the cache and its Worker starts on its first call", async () => {
+  const project = await tempProject([probe("lazy"), probe("other")]);
+  try {
+    await (await openRuntime(project.options())).close();
+    const runtime = await openRuntime(project.options());
+    try {
+      assertEquals(runtime.host.get("lazy")?.state, "loaded");
+      assertEquals(runtime.host.get("lazy")?.running, false);
+      assertEquals(
+        runtime.registry.getAction("lazy.echo")?.owner,
+        "lazy",
+        "listed without a Worker",
+      );
+      assertEquals(await runtime.registry.invoke("lazy.echo", { n: 1 }), { n: 1 });
+      assertEquals(runtime.host.get("lazy")?.running, true);
+      assertEquals(runtime.host.get("other")?.running, false, "only the plugin called was started");
+    } finally {
+      await runtime.close();
+    }
+    const eager = await openRuntime(project.options({ lazy: false }));
+    try {
+      assertEquals(eager.host.list().map((s) => s.running), [true, true]);
+    } finally {
+      await eager.close();
+    }
+  } finally {
+    await project.cleanup();
+  }
+});
+
+Deno.test("a cached plugin that no longer starts fails its first call, is unloaded, and loads eagerly next time", async () => {
+  const needed = await Deno.makeTempFile();
+  const project = await tempProject([
+    probe("fragile", {
+      config: { initialize: "read", path: needed },
+      permissions: { read: [needed] },
+    }),
+  ]);
+  try {
+    await (await openRuntime(project.options())).close();
+    await Deno.remove(needed);
+    const runtime = await openRuntime(project.options());
+    try {
+      assertEquals(runtime.host.get("fragile")?.state, "loaded");
+      const error = await assertRejects(
+        () => runtime.registry.invoke("fragile.noop", {}),
+        RepocateError,
+      );
+      assertEquals(error.code, "PLUGIN_INIT_FAILED");
+      assertEquals(runtime.host.get("fragile")?.state, "failed");
+      assertEquals(runtime.registry.listActions("fragile"), []);
+    } finally {
+      await runtime.close();
+    }
+    const again = await openRuntime(project.options());
+    try {
+      assertEquals(
+        again.host.get("fragile")?.state,
+        "failed",
+        "the failed start dropped the cache entry",
+      );
+    } finally {
+      await again.close();
+    }
+  } finally {
+    await project.cleanup();
+  }
+});
