@@ -27,7 +27,15 @@ export type ErrorCode =
   | "INPUT_INVALID"
   | "ACTION_FAILED"
   | "USAGE"
-  | "INTERNAL";
+  | "INTERNAL"
+  // The HTTP service's own (see http/errors.ts for their statuses).
+  | "ENVIRONMENT_NOT_FOUND"
+  | "OPERATION_NOT_FOUND"
+  | "ENVIRONMENT_BUSY"
+  | "NOT_FOUND"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "PAYLOAD_TOO_LARGE";
 
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   "MANIFEST_INVALID",
@@ -36,6 +44,12 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
   "ACTION_NOT_FOUND",
   "PLUGIN_NOT_FOUND",
   "USAGE",
+  "ENVIRONMENT_NOT_FOUND",
+  "OPERATION_NOT_FOUND",
+  "NOT_FOUND",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "PAYLOAD_TOO_LARGE",
 ]);
 
 /** An error repocate raises on purpose: a stable code and a one-line message. */

@@ -10,6 +10,7 @@ import { messageOf, RepocateError } from "../errors.ts";
 import { actionsCommands } from "./actions.ts";
 import { pluginsCommand } from "./plugins.ts";
 import { envCommands, requestedExitCode } from "./env.ts";
+import { serveCommand } from "./serve.ts";
 import { err } from "./context.ts";
 
 /** The version printed by `repocate --version`. */
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
       "--cache-dir <dir>",
       "plugin cache folder (default: $REPOCATE_CACHE_DIR or ~/.cache/repocate)",
     )
+    .option("--no-cache", "start every plugin's Worker at load instead of on first use")
     .option("--verbose", "show plugins' debug logs")
     .showHelpAfterError()
     .exitOverride()
@@ -38,6 +40,7 @@ export function buildProgram(): Command {
   envCommands(program);
   pluginsCommand(program);
   actionsCommands(program);
+  serveCommand(program);
   for (const cmd of allCommands(program)) cmd.exitOverride();
   return program;
 }

@@ -21,10 +21,12 @@ export async function acquireCreateLock(dir: string, name: string): Promise<() =
   await Deno.mkdir(dir, { recursive: true });
   const file = join(dir, `${name}.lock`);
   for (let attempt = 0; attempt < 2; attempt++) {
+    // The pid is written to a private file first and then linked into place, so the lock
+    // file never exists empty (a reader would take an empty lock for a dead owner's).
+    const mine = `${file}.${crypto.randomUUID()}`;
+    await Deno.writeTextFile(mine, `${Deno.pid}\n`);
     try {
-      const handle = await Deno.open(file, { write: true, createNew: true });
-      await handle.write(new TextEncoder().encode(`${Deno.pid}\n`));
-      handle.close();
+      await Deno.link(mine, file);
       return () => Deno.remove(file).catch(() => {});
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
@@ -37,6 +39,8 @@ export async function acquireCreateLock(dir: string, name: string): Promise<() =
         );
       }
       await Deno.remove(file).catch(() => {});
+    } finally {
+      await Deno.remove(mine).catch(() => {});
     }
   }
   throw new RepocateError("INTERNAL", `cannot take the lock ${file}`);
