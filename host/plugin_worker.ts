@@ -18,6 +18,7 @@ import {
   type WorkerMessage,
 } from "../protocol/messages.ts";
 import { apiMismatch } from "./shape.ts";
+import { isMessage, LogLimiter, registrationFault } from "./message_guard.ts";
 
 /** What starting a plugin needs. */
 export interface PluginWorkerOptions {
@@ -124,6 +125,12 @@ export class PluginWorker {
             hello = message;
             self.#post({ t: "start" });
           } else if (message.t === "ready" && hello) {
+            const fault = registrationFault(message.items, message.actions);
+            if (fault) {
+              return fail(
+                new RepocateError("PLUGIN_SHAPE", `plugin "${name}" was refused: ${fault}`),
+              );
+            }
             clearTimeout(timer);
             resolve({
               version: hello.plugin.version,
@@ -163,6 +170,22 @@ export class PluginWorker {
   }
 
   #onStartupMessage: ((message: WorkerMessage) => void) | null = null;
+  #logs = new LogLimiter();
+  #dropTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** While log lines are being dropped, reports their count once a second. */
+  #scheduleDropReport(): void {
+    this.#dropTimer ??= setTimeout(() => {
+      this.#dropTimer = null;
+      const n = this.#logs.takeDropped();
+      if (n) this.#options.onLog?.("warn", `dropped ${n} log lines: the plugin logs too fast`);
+    }, 1000);
+  }
+
+  #stopTimers(): void {
+    if (this.#dropTimer) clearTimeout(this.#dropTimer);
+    this.#dropTimer = null;
+  }
   #onStartupCrash: ((reason: string) => void) | null = null;
 
   #post(message: HostMessage): void {
@@ -171,7 +194,10 @@ export class PluginWorker {
 
   #listen(): void {
     const { name } = this.#options;
-    this.#worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.#onMessage(event.data);
+    this.#worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      if (isMessage(event.data)) this.#onMessage(event.data);
+      else this.#die(`plugin "${name}" sent a message outside the protocol and was stopped`);
+    };
     this.#worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       this.#die(`plugin "${name}" crashed: ${event.message}`);
@@ -183,9 +209,14 @@ export class PluginWorker {
 
   #onMessage(message: WorkerMessage): void {
     switch (message.t) {
-      case "log":
-        this.#options.onLog?.(message.level, String(message.message).slice(0, 8192));
+      case "log": {
+        if (!this.#logs.allow()) return this.#scheduleDropReport();
+        const level = ["debug", "info", "warn", "error"].includes(message.level)
+          ? message.level
+          : "info";
+        this.#options.onLog?.(level, String(message.message).slice(0, 8192));
         return;
+      }
       case "progress":
         this.#calls.get(message.id)?.onProgress(String(message.message));
         return;
@@ -207,9 +238,12 @@ export class PluginWorker {
         }
         return;
       }
-      case "register":
-        this.#options.onRegister?.(message.items);
+      case "register": {
+        const fault = registrationFault(message.items);
+        if (fault) this.#options.onLog?.("error", `registration refused: ${fault}`);
+        else this.#options.onRegister?.(message.items);
         return;
+      }
       case "unregister":
         this.#options.onUnregister?.(message.kind, message.name);
         return;
@@ -255,6 +289,7 @@ export class PluginWorker {
   #die(reason: string): void {
     if (this.#dead) return;
     this.#dead = reason;
+    this.#stopTimers();
     this.#worker.terminate();
     for (const call of this.#calls.values()) {
       clearTimeout(call.timer);
@@ -280,6 +315,7 @@ export class PluginWorker {
   terminate(reason: string): void {
     if (this.#dead) return;
     this.#dead = `plugin "${this.#options.name}" ${reason}`;
+    this.#stopTimers();
     this.#worker.terminate();
     for (const call of this.#calls.values()) {
       clearTimeout(call.timer);
