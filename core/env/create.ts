@@ -9,7 +9,6 @@
 import { join } from "@std/path";
 import { RepocateError } from "../../errors.ts";
 import { configHash, runHash } from "../devcontainer/mod.ts";
-import { resolvePlan } from "../devcontainer/mod.ts";
 import { ensureImage, provision } from "./container.ts";
 import { acquireCreateLock } from "./create_lock.ts";
 import { type Environment, fromContainer } from "./environments.ts";
@@ -17,7 +16,7 @@ import { forName, LABEL, MANAGED } from "./labels.ts";
 import { checkEnvName } from "./names.ts";
 import type { Progress, Services } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
-import { localEnv } from "./local_env.ts";
+import { planOf } from "./plan.ts";
 
 /** What to create. */
 export interface CreateRequest {
@@ -92,16 +91,7 @@ export async function createEnvironment(
         progress,
       );
     }
-    const plan = await resolvePlan({
-      repoDir: workspace,
-      name,
-      defaultImage: req.image ?? settings.defaultImage,
-      env: localEnv(),
-    });
-    if (req.image) {
-      plan.image = req.image;
-      plan.build = undefined;
-    }
+    const plan = await planOf(workspace, name, settings.defaultImage, req.image);
     for (const warning of plan.warnings) progress(`warning: ${warning}`);
     const hash = await configHash(plan, workspace);
     const { image } = await ensureImage(services, { name, plan, configHash: hash }, progress);

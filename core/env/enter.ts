@@ -5,9 +5,8 @@
  * @module
  */
 import { RepocateError } from "../../errors.ts";
-import { resolvePlan } from "../devcontainer/mod.ts";
+import { existingPlan } from "./plan.ts";
 import { findWithContainer } from "./environments.ts";
-import { localEnv } from "./local_env.ts";
 import type { Services } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
 
@@ -31,12 +30,7 @@ export async function execTarget(
 ): Promise<ExecTarget> {
   const env = await findWithContainer(services, settings, nameOrRepo);
   if (env.state !== "running") await services.container("start", env.containerId);
-  const plan = await resolvePlan({
-    repoDir: env.workspace,
-    name: env.name,
-    defaultImage: env.image ?? settings.defaultImage,
-    env: localEnv(),
-  }).catch(() => null);
+  const plan = await existingPlan(env.workspace, env.name, env.image ?? settings.defaultImage);
   const user = env.remoteUser ?? undefined;
   return {
     id: env.containerId,

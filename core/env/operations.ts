@@ -6,7 +6,7 @@
  */
 import { join } from "@std/path";
 import { RepocateError } from "../../errors.ts";
-import { resolvePlan } from "../devcontainer/mod.ts";
+import { existingPlan } from "./plan.ts";
 import { acquireCreateLock } from "./create_lock.ts";
 import {
   type Environment,
@@ -17,7 +17,6 @@ import {
 } from "./environments.ts";
 import { runHook } from "./hooks.ts";
 import { forName, LABEL, MANAGED, volumeName } from "./labels.ts";
-import { localEnv } from "./local_env.ts";
 import { checkEnvName } from "./names.ts";
 import type { Progress, Services, Snapshot } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
@@ -38,12 +37,7 @@ export async function startEnvironment(
   const env = await findWithContainer(services, settings, nameOrRepo);
   if (env.state === "running") return env;
   await services.container("start", env.containerId);
-  const plan = await resolvePlan({
-    repoDir: env.workspace,
-    name: env.name,
-    defaultImage: env.image ?? settings.defaultImage,
-    env: localEnv(),
-  }).catch(() => null);
+  const plan = await existingPlan(env.workspace, env.name, env.image ?? settings.defaultImage);
   if (plan?.postStartCommand) {
     await runHook(
       services,

@@ -8,12 +8,11 @@
  */
 import { RepocateError } from "../../errors.ts";
 import { configHash, runHash } from "../devcontainer/mod.ts";
-import { resolvePlan } from "../devcontainer/mod.ts";
 import { ensureImage, provision } from "./container.ts";
 import { acquireCreateLock } from "./create_lock.ts";
 import { type Environment, findEnvironment, fromContainer } from "./environments.ts";
 import { forName } from "./labels.ts";
-import { localEnv } from "./local_env.ts";
+import { planOf } from "./plan.ts";
 import type { Progress, Services, Snapshot } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
 
@@ -41,16 +40,7 @@ export async function rebuildEnvironment(
   try {
     const snapshot = await services.snapshot(env.workspace, `before rebuild of ${env.name}`);
     progress(`snapshot ${snapshot.id} taken before rebuild`);
-    const plan = await resolvePlan({
-      repoDir: env.workspace,
-      name: env.name,
-      defaultImage: options.image ?? settings.defaultImage,
-      env: localEnv(),
-    });
-    if (options.image) {
-      plan.image = options.image;
-      plan.build = undefined;
-    }
+    const plan = await planOf(env.workspace, env.name, settings.defaultImage, options.image);
     const hash = await configHash(plan, env.workspace);
     if (plan.build && hash === env.configHash) {
       progress("devcontainer.json, Dockerfile and context unchanged");
