@@ -155,3 +155,55 @@ Deno.test({
     });
   },
 });
+
+Deno.test("a create killed mid-way is finished by the next create: no half-made container stays", async () => {
+  await withCli(async (cli) => {
+    const repo = await makeRepo(join(cli.dir, "repos", "slow"), {
+      ".devcontainer/devcontainer.json": JSON.stringify({
+        image: BUSYBOX_IMAGE,
+        postCreateCommand: "test -f /root/once || (touch /root/once; sleep 120)",
+      }),
+    });
+    const killed = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        join(ROOT, "main.ts"),
+        "--manifest",
+        join(cli.dir, "plugins.json"),
+        "--no-check",
+        "create",
+        repo,
+        "--name",
+        cli.name,
+      ],
+      env: {
+        REPOCATE_HOME: join(cli.dir, "home"),
+        REPOCATE_CACHE_DIR: join(cli.dir, "cache"),
+        REPOCATE_DEFAULT_IMAGE: BUSYBOX_IMAGE,
+      },
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    let listed: { name: string; state: string }[] = [];
+    for (let i = 0; i < 600 && listed[0]?.state !== "incomplete"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      listed = JSON.parse((await cli.run(["list", "--json"])).stdout || "[]");
+    }
+    assertEquals(listed.map((e) => [e.name, e.state]), [[cli.name, "incomplete"]]);
+    killed.kill("SIGKILL");
+    await killed.status;
+
+    const again = await cli.run(["create", repo, "--name", cli.name, "--json"]);
+    assertEquals(again.code, 0, again.stderr);
+    assertStringIncludes(again.stderr, "half-made container of an interrupted create");
+    assertEquals(JSON.parse(again.stdout).state, "running");
+    const after = JSON.parse((await cli.run(["list", "--json"])).stdout);
+    assertEquals(after.map((e: { name: string; state: string }) => [e.name, e.state]), [[
+      cli.name,
+      "running",
+    ]]);
+  });
+});

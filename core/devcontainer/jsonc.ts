@@ -20,6 +20,21 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
+/** Deepest nesting accepted; what reads the value afterwards recurses over it. */
+export const MAX_DEPTH = 256;
+
+/** Whether `value` nests objects or arrays more than `max` deep (no recursion). */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** `CommaExpected` -> `comma expected`. */
 function describe(error: ParseError): string {
   return printParseErrorCode(error.error).replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
@@ -29,16 +44,28 @@ function describe(error: ParseError): string {
  * Parses JSONC `text` read from `file`: `//` and `/* *\/` comments and trailing commas are
  * allowed, a leading byte-order mark is skipped, a repeated key keeps its last value. Throws an
  * `INPUT_INVALID` {@link RepocateError} `<file>:<line>:<column>: not valid JSONC: <what>` at the
- * first fault.
+ * first fault, and when the value nests more than {@link MAX_DEPTH} levels deep.
  */
 export function parseJsonc(text: string, file: string): unknown {
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const errors: ParseError[] = [];
-  const value: unknown = parse(body, errors, {
-    allowTrailingComma: true,
-    disallowComments: false,
-    allowEmptyContent: false,
-  });
+  const tooDeep = () =>
+    new RepocateError(
+      "INPUT_INVALID",
+      `${file}: not valid JSONC: nested more than ${MAX_DEPTH} levels deep`,
+    );
+  let value: unknown;
+  try {
+    value = parse(body, errors, {
+      allowTrailingComma: true,
+      disallowComments: false,
+      allowEmptyContent: false,
+    });
+  } catch (error) {
+    // jsonc-parser recurses per level: thousands of levels overflow the stack.
+    if (error instanceof RangeError) throw tooDeep();
+    throw error;
+  }
   if (errors.length > 0) {
     const first = errors[0];
     const { line, column } = lineColumn(body, first.offset);
@@ -48,5 +75,6 @@ export function parseJsonc(text: string, file: string): unknown {
       `${file}:${line}:${column}: not valid JSONC: ${describe(first)}${more}`,
     );
   }
+  if (deeperThan(value, MAX_DEPTH)) throw tooDeep();
   return value;
 }

@@ -15,7 +15,7 @@
  */
 import { relative, resolve } from "@std/path";
 import { RepocateError } from "../../errors.ts";
-import { issueText } from "../../manifest/parse.ts";
+import { faultList, issueText } from "../../manifest/parse.ts";
 import { findConfig } from "./find.ts";
 import { type ImageOrBuild, imageOrBuild } from "./image_or_build.ts";
 import { parseJsonc } from "./jsonc.ts";
@@ -97,7 +97,7 @@ function readConfig(input: ConfigInput): { plan: EnvironmentPlan; keys: ImageOrB
   const file = resolve(input.file);
   const repoDir = resolve(input.repoDir);
   const fail = (faults: string[]) =>
-    new RepocateError("INPUT_INVALID", `${file}: ${faults.join("; ")}`);
+    new RepocateError("INPUT_INVALID", `${file}: ${faultList(faults)}`);
   const faults: string[] = [];
   const warnings: string[] = [];
 
@@ -215,7 +215,7 @@ export async function resolvePlan(options: ResolveOptions): Promise<EnvironmentP
       faults.push(`${keys.dockerfileKey}: no such file: ${dockerfile}`);
     }
     if (faults.length > 0) {
-      throw new RepocateError("INPUT_INVALID", `${found.file}: ${faults.join("; ")}`);
+      throw new RepocateError("INPUT_INVALID", `${found.file}: ${faultList(faults)}`);
     }
   }
   return plan;

@@ -11,7 +11,14 @@ import type { JsonObject } from "../../interfaces.ts";
 import { messageOf, RepocateError } from "../../errors.ts";
 import type { EnvironmentPlan } from "../devcontainer/mod.ts";
 import { runHook } from "./hooks.ts";
-import { containerName, imageTag, LABEL, MANAGED, volumeName } from "./labels.ts";
+import {
+  containerName,
+  imageTag,
+  LABEL,
+  MANAGED,
+  pendingContainerName,
+  volumeName,
+} from "./labels.ts";
 import type { Progress, Services } from "./services.ts";
 
 /** What {@link provision} needs. */
@@ -97,7 +104,7 @@ export async function provision(
     : [];
   const user = plan.containerUser ?? plan.remoteUser;
   const input: JsonObject = {
-    name: containerName(name),
+    name: pendingContainerName(name),
     image,
     labels: {
       ...MANAGED,
@@ -138,6 +145,7 @@ export async function provision(
     ) {
       if (command) await runHook(services, id, plan, hook, command, progress);
     }
+    await services.renameContainer(id, containerName(name));
     return id;
   } catch (error) {
     progress(`removing the half-made container ${containerName(name)}`);

@@ -12,7 +12,7 @@ import { configHash, runHash } from "../devcontainer/mod.ts";
 import { ensureImage, provision } from "./container.ts";
 import { acquireCreateLock } from "./create_lock.ts";
 import { type Environment, fromContainer } from "./environments.ts";
-import { forName, LABEL, MANAGED } from "./labels.ts";
+import { forName, isPending, LABEL, MANAGED } from "./labels.ts";
 import { checkEnvName } from "./names.ts";
 import type { Progress, Services } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
@@ -53,7 +53,8 @@ async function chooseName(
   const ref = await services.parseRepo(req.repo, req.cwd ?? Deno.cwd(), takenByOthers);
   const name = checkEnvName(req.name ?? ref.suggestedName);
   const owner = owners.get(name);
-  if (owner !== undefined) {
+  const halfMade = existing.some((c) => c.labels[LABEL.name] === name && isPending(c.name));
+  if (owner !== undefined && !(halfMade && owner === ref.url)) {
     throw new RepocateError(
       "USAGE",
       owner === ref.url
@@ -75,6 +76,15 @@ export async function createEnvironment(
   const { name, url } = await chooseName(services, req);
   const release = await acquireCreateLock(settings.locks, name);
   try {
+    // Under the lock, any container of this name is either complete (another create won the
+    // race) or half-made by a create that died: finish the job by replacing it.
+    for (const c of await services.containers(forName(name))) {
+      if (!isPending(c.name)) {
+        throw new RepocateError("USAGE", `environment "${name}" for ${url} already exists`);
+      }
+      progress(`removing the half-made container of an interrupted create (${c.id.slice(0, 12)})`);
+      await services.removeContainer(c.id);
+    }
     const workspace = join(settings.workspaces, name);
     if (await exists(join(workspace, ".git"))) {
       progress(`reusing the workspace ${workspace} left by an earlier attempt`);

@@ -6,7 +6,7 @@
  */
 import { join } from "@std/path";
 import { RepocateError } from "../../errors.ts";
-import { LABEL, MANAGED } from "./labels.ts";
+import { isPending, LABEL, MANAGED } from "./labels.ts";
 import type { ContainerSummary, Services } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
 
@@ -20,7 +20,10 @@ export interface Environment {
   workspace: string;
   /** Where the workspace is mounted in the container. */
   workspaceFolder: string;
-  /** Container state (`running`, `exited`, ...) or `missing` when only the workspace remains. */
+  /**
+   * Container state (`running`, `exited`, ...), `incomplete` while (or if, its creator having
+   * died) the container is still being made, or `missing` when only the workspace remains.
+   */
   state: string;
   /** Container id, when there is one. */
   containerId: string | null;
@@ -44,7 +47,7 @@ export function fromContainer(c: ContainerSummary): Environment {
     repo: l[LABEL.repo] ?? "",
     workspace: l[LABEL.workspace] ?? "",
     workspaceFolder: l[LABEL.folder] ?? "",
-    state: c.state,
+    state: isPending(c.name) ? "incomplete" : c.state,
     containerId: c.id,
     image: c.image,
     ports: c.ports.filter((p) => p.host !== null).map((p) => ({

@@ -34,6 +34,20 @@ export function containerName(name: string): string {
   return `repocate-${name}`;
 }
 
+/**
+ * The name a container has while it is being made: it takes {@link containerName} only once
+ * its create-time hooks have succeeded, so a container still under this name after its
+ * creator died is known to be half-made.
+ */
+export function pendingContainerName(name: string): string {
+  return `${containerName(name)}-creating`;
+}
+
+/** Whether `containerName` (as the engine reports it) is a half-made environment's. */
+export function isPending(containerName: string): boolean {
+  return containerName.replace(/^\//, "").endsWith("-creating");
+}
+
 /** The home volume of environment `name`. */
 export function volumeName(name: string): string {
   return `repocate-${name}-home`;

@@ -178,6 +178,11 @@ export class Services {
     return this.#call(`docker.container.${verb}`, { id }, []);
   }
 
+  /** `docker.container.rename`. */
+  renameContainer(id: string, name: string): Promise<JsonObject> {
+    return this.#call("docker.container.rename", { id, name }, []);
+  }
+
   /** `docker.container.remove` (forced). */
   removeContainer(id: string): Promise<JsonValue> {
     return this.#registry.invoke("docker.container.remove", { id, force: true });

@@ -13,6 +13,7 @@ import {
   inspectContainer,
   listContainers,
   removeContainer,
+  renameContainer,
   restartContainer,
   startContainer,
   stopContainer,
@@ -165,6 +166,15 @@ export function dockerActions(state: () => DockerState): ActionSpec[] {
       "Restarts a container; returns its state and ports.",
       stopInput,
       (input) => restartContainer(engine(), input.id, input.timeout),
+    ),
+    spec<{ id: string; name: string }>(
+      "docker.container.rename",
+      "Renames a container; returns its state.",
+      object({ id: str, name: { type: "string", pattern: "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$" } }, [
+        "id",
+        "name",
+      ]),
+      (input) => renameContainer(engine(), input.id, input.name),
     ),
     spec<{ id: string; force?: boolean; volumes?: boolean }>(
       "docker.container.remove",

@@ -115,6 +115,19 @@ export async function restartContainer(
   return await inspectContainer(engine, id);
 }
 
+/** Renames container `id` to `name`; returns it as it is now. */
+export async function renameContainer(
+  engine: Engine,
+  id: string,
+  name: string,
+): Promise<ContainerInfo> {
+  await engine.run(
+    `rename container "${id}" to "${name}"`,
+    (docker) => docker.getContainer(id).rename({ name }),
+  );
+  return await inspectContainer(engine, id);
+}
+
 /**
  * Removes container `id`, running or not unless `force` is false; `volumes` also removes its
  * anonymous volumes. Returns `removed: false` when there was no such container.
