@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { RepocateError } from "../errors.ts";
-import { issueText } from "./parse.ts";
+import { faultList, issueText, oneLine } from "./parse.ts";
 import type { Lock, LockEntry } from "./types.ts";
 
 const hash = z.string().regex(/^sha256-[0-9a-f]{64}$/, "must be sha256-<64 hex digits>");
@@ -32,13 +32,13 @@ export function parseLock(text: string, file: string): Lock {
   } catch (error) {
     throw new RepocateError(
       "LOCK_INVALID",
-      `${file}: not valid JSON: ${(error as Error).message}`,
+      `${file}: not valid JSON: ${oneLine((error as Error).message, 400)}`,
     );
   }
   const parsed = lockSchema.safeParse(data);
   if (!parsed.success) {
     const faults = parsed.error.issues.map(issueText);
-    throw new RepocateError("LOCK_INVALID", `${file}: ${faults.join("; ")}`);
+    throw new RepocateError("LOCK_INVALID", `${file}: ${faultList(faults)}`);
   }
   return parsed.data as Lock;
 }

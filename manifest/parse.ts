@@ -40,8 +40,24 @@ export function issueText(issue: z.core.$ZodIssue): string {
   return `${at}: ${issue.message}`;
 }
 
+/** Most faults one message lists; the rest are counted. */
+const MAX_FAULTS = 8;
+
+/** `text` on one line (line breaks shown as `\n`, `\r`), cut at `max` characters. */
+export function oneLine(text: string, max = 200): string {
+  const flat = text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/** `faults` as one line: each on one line and cut short, the first {@link MAX_FAULTS} shown. */
+export function faultList(faults: readonly string[]): string {
+  const more = faults.length - MAX_FAULTS;
+  return faults.slice(0, MAX_FAULTS).map((f) => oneLine(f)).join("; ") +
+    (more > 0 ? `; and ${more} more` : "");
+}
+
 function fault(file: string, faults: string[]): RepocateError {
-  return new RepocateError("MANIFEST_INVALID", `${file}: ${faults.join("; ")}`);
+  return new RepocateError("MANIFEST_INVALID", `${file}: ${faultList(faults)}`);
 }
 
 /** Replaces `${NAME}` in `text`; unknown names are reported as faults at `at`. */
@@ -104,7 +120,14 @@ export function parseManifest(text: string, file: string, vars: ManifestVars = {
   } catch (error) {
     throw fault(file, [`not valid JSON: ${(error as Error).message}`]);
   }
-  const parsed = manifestSchema.safeParse(data);
+  let parsed;
+  try {
+    parsed = manifestSchema.safeParse(data);
+  } catch (error) {
+    // zod validates `config` recursively: a value nested thousands deep overflows the stack.
+    if (error instanceof RangeError) throw fault(file, ["(root): nested too deeply"]);
+    throw error;
+  }
   if (!parsed.success) throw fault(file, parsed.error.issues.map(issueText));
 
   const baseDir = dirname(resolve(file));

@@ -13,20 +13,27 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** `text` quoted for a one-line message: JSON escapes, at most 200 characters. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+}
+
 /**
  * Resolves `text` against the manifest's folder. Throws `TypeError` with the reason when the
  * text is neither a path, a `file:` URL, an `https:` URL nor an `http:` URL of a loopback host.
  */
 export function resolveSource(text: string, baseDir: string): PluginSource {
   if (/^[a-z][a-z0-9+.-]*:/i.test(text) && !/^[a-z]:[\\/]/i.test(text)) {
+    const shown = quote(text);
     let url: URL;
     try {
       url = new URL(text);
     } catch {
-      throw new TypeError(`"${text}" is not a valid URL`);
+      throw new TypeError(`${shown} is not a valid URL`);
     }
     if (url.username || url.password) {
-      throw new TypeError(`${url.protocol}//${url.host}${url.pathname} must not carry credentials`);
+      const where = `${url.protocol}//${url.host}${url.pathname}`;
+      throw new TypeError(`${where.slice(0, 200)} must not carry credentials`);
     }
     switch (url.protocol) {
       case "https:":
@@ -34,18 +41,26 @@ export function resolveSource(text: string, baseDir: string): PluginSource {
       case "http:":
         if (!isLoopbackHost(url.hostname)) {
           throw new TypeError(
-            `"${text}" uses http: for a non-loopback host; use https: (http: is allowed only for 127.0.0.1, ::1 and localhost)`,
+            `${shown} uses http: for a non-loopback host; use https: (http: is allowed only for 127.0.0.1, ::1 and localhost)`,
           );
         }
         return { kind: "remote", url: url.href };
       case "file:": {
-        const path = fromFileUrl(url);
+        let path: string;
+        try {
+          path = fromFileUrl(url);
+        } catch (error) {
+          // e.g. malformed percent-encoding (a URIError) or a host other than localhost.
+          throw new TypeError(`${shown} is not a usable file URL: ${(error as Error).message}`);
+        }
         return { kind: "local", path, url: url.href };
       }
-      default:
+      default: {
+        const scheme = url.protocol.slice(0, 40);
         throw new TypeError(
-          `"${text}" has unsupported scheme ${url.protocol} (use a path, https: or loopback http:)`,
+          `${shown} has unsupported scheme ${scheme} (use a path, https: or loopback http:)`,
         );
+      }
     }
   }
   const path = isAbsolute(text) ? resolve(text) : resolve(baseDir, text);

@@ -26,6 +26,9 @@ interface StoredAction extends RegisteredAction {
 
 const itemKey = (kind: string, name: string) => `${kind}\u0000${name}`;
 
+/** Most input faults one INPUT_INVALID message lists; the rest are counted. */
+const MAX_FAULTS = 8;
+
 function describe(action: StoredAction): ActionInfo {
   const { name, owner, description, inputSchema } = action;
   return { name, owner, description, inputSchema };
@@ -162,18 +165,20 @@ export class Registry {
       const near = [...this.#actions.keys()].sort().filter((n) =>
         n.split(".")[0] === name.split(".")[0]
       );
+      const shown = JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}…` : name);
       throw new RepocateError(
         "ACTION_NOT_FOUND",
-        `no action "${name}"` +
+        `no action ${shown}` +
           (near.length ? ` (did you mean ${near.slice(0, 3).join(", ")}?)` : "") +
           "; `repocate actions list` shows them",
       );
     }
     const faults = action.validate(input);
     if (faults.length) {
+      const more = faults.length > MAX_FAULTS ? `; and ${faults.length - MAX_FAULTS} more` : "";
       throw new RepocateError(
         "INPUT_INVALID",
-        `action "${name}": invalid input: ${faults.join("; ")}`,
+        `action "${name}": invalid input: ${faults.slice(0, MAX_FAULTS).join("; ")}${more}`,
       );
     }
     return await action.invoke(input, options.onProgress ?? (() => {}));

@@ -16,6 +16,19 @@ const ajv = new Ajv2020({
   addUsedSchema: false,
 });
 
+/** A key of the input as shown in a fault: as is, or JSON-quoted when odd (cut at 100). */
+function keyText(key: string): string {
+  // deno-lint-ignore no-control-regex
+  const plain = key.length <= 100 && /^[^\s"[\]\\\u0000-\u001f\u007f-\u009f]+$/.test(key);
+  return plain ? key : JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key);
+}
+
+/** An ajv instance path (`/a/0/b~1c`) as `input.a[0].b/c`, odd keys quoted: one line. */
+function pathOf(pointer: string): string {
+  const keys = pointer.split("/").slice(1).map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return "input" + keys.map((k) => /^\d+$/.test(k) ? `[${k}]` : `.${keyText(k)}`).join("");
+}
+
 /** Checks a value; returns the faults (empty when valid). */
 export type Validator = (value: JsonValue) => string[];
 
@@ -30,9 +43,9 @@ export function compileSchema(schema: JsonSchema): Validator {
   return (value) => {
     if (validate(value)) return [];
     return (validate.errors ?? []).map((e) => {
-      const at = "input" + e.instancePath.replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".");
+      const at = pathOf(e.instancePath);
       const extra = e.keyword === "additionalProperties"
-        ? ` (${(e.params as { additionalProperty: string }).additionalProperty})`
+        ? ` (${keyText((e.params as { additionalProperty: string }).additionalProperty)})`
         : e.keyword === "enum"
         ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`
         : "";

@@ -68,7 +68,7 @@ Deno.test("a plugin that floods its log is rate-limited, reported, and the host 
 Deno.test("a plugin that registers thousands of actions is refused and registers nothing", async () => {
   await withRuntime(
     [hostile("greedy", { config: { extraActions: 5000 } }), probe("modest")],
-    async (runtime) => {
+    (runtime) => {
       const status = runtime.host.get("greedy")!;
       assertEquals(status.state, "failed");
       assertEquals(status.error?.code, "PLUGIN_SHAPE");

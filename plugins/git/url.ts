@@ -68,6 +68,7 @@ export function parseRepoUrl(input: string, options: ParseOptions = {}): ParsedR
   if (input.trim() === "") return fail("only whitespace");
   if (input !== input.trim()) return fail("leading or trailing whitespace");
   if (CONTROL.test(input)) return fail("contains a control or invisible character");
+  if (!input.isWellFormed()) return fail("contains an unpaired UTF-16 surrogate");
   if (input.length > MAX_URL_LENGTH) return fail(`longer than ${MAX_URL_LENGTH} characters`);
   if (input.startsWith("-")) return fail("starts with '-' and would be read as a git option");
   const transport = TRANSPORT.exec(input);
@@ -133,7 +134,9 @@ function parseKind(input: string, options: ParseOptions, fail: Fail): Base {
   if (input === "." || input === ".." || input.startsWith("./") || input.startsWith("../")) {
     const cwd = options.cwd;
     if (cwd === undefined) return fail("a relative path needs a cwd to resolve against");
-    if (!cwd.startsWith("/") || CONTROL.test(cwd)) return fail(`cwd ${quote(cwd)} is not absolute`);
+    if (!cwd.startsWith("/") || CONTROL.test(cwd) || !cwd.isWellFormed()) {
+      return fail(`cwd ${quote(cwd)} is not absolute`);
+    }
     return local(`${cwd}/${input}`, fail);
   }
   if (input.startsWith("~")) {
