@@ -81,6 +81,13 @@ interface Loaded {
   starting: Promise<PluginWorker> | null;
 }
 
+/** A plugin readied by `#open`, waiting to be registered. */
+interface Opened {
+  loaded: Loaded;
+  ready: PluginReady;
+  fromCache: boolean;
+}
+
 /** The registration cache key: same code, name, config, grants and protocol, same registration. */
 async function registrationKey(entry: PluginEntry, integrity: string): Promise<string> {
   return await sha256(JSON.stringify([
@@ -129,16 +136,16 @@ export class PluginHost {
    * Never throws for a plugin's fault: the status says what failed.
    */
   async loadAll(entries: PluginEntry[]): Promise<PluginStatus[]> {
-    const prepared = entries.map((entry) =>
-      entry.enabled ? this.#prepare(entry).catch((e: unknown) => e as Error) : null
+    for (const entry of entries) {
+      this.#status.set(entry.name, this.#base(entry, entry.enabled ? "failed" : "disabled"));
+    }
+    const opened = entries.map((entry) =>
+      entry.enabled
+        ? this.#prepare(entry).then((p) => this.#open(entry, p), (e: unknown) => e as Error)
+        : null
     );
     for (const [i, entry] of entries.entries()) {
-      if (!entry.enabled) {
-        this.#status.set(entry.name, this.#base(entry, "disabled"));
-        continue;
-      }
-      const ready = await prepared[i];
-      await this.#start(entry, ready!);
+      if (entry.enabled) await this.#commit(entry, (await opened[i])!);
     }
     return this.list();
   }
@@ -146,7 +153,12 @@ export class PluginHost {
   /** Loads one plugin (e.g. after `plugins add`); returns its status. */
   async load(entry: PluginEntry): Promise<PluginStatus> {
     if (this.#loaded.has(entry.name)) await this.unload(entry.name);
-    await this.#start(entry, await this.#prepare(entry).catch((e: unknown) => e as Error));
+    this.#status.set(entry.name, this.#base(entry, "failed"));
+    const opened = await this.#prepare(entry).then(
+      (p) => this.#open(entry, p),
+      (e: unknown) => e as Error,
+    );
+    await this.#commit(entry, opened);
     return this.get(entry.name)!;
   }
 
@@ -190,13 +202,12 @@ export class PluginHost {
     await this.#cache.recordCheck(key, api).catch(() => {});
   }
 
-  async #start(
-    entry: PluginEntry,
-    prepared: PreparedPlugin | Error,
-  ): Promise<void> {
-    const status = this.#base(entry, "failed");
-    this.#status.set(entry.name, status);
-    if (prepared instanceof Error) return this.#fail(entry.name, prepared);
+  /**
+   * Readies a prepared plugin without touching the registry: its cached registration, or a
+   * started Worker and what it registered. Runs concurrently for all plugins of a load.
+   */
+  async #open(entry: PluginEntry, prepared: PreparedPlugin): Promise<Opened | Error> {
+    const status = this.#status.get(entry.name)!;
     status.integrity = prepared.integrity;
     status.warnings = prepared.warnings;
     for (const warning of prepared.warnings) this.#log(entry.name, "warn", warning);
@@ -206,20 +217,28 @@ export class PluginHost {
     const key = await registrationKey(entry, prepared.integrity);
     const cached = (this.#options.lazy ?? true) ? await this.#cache.readRegistration(key) : null;
     const loaded: Loaded = { entry, prepared, key, worker: null, starting: null };
-    this.#loaded.set(entry.name, loaded);
+    if (cached) return { loaded, ready: cached, fromCache: true };
     try {
-      if (cached) {
-        this.#register(loaded, cached);
-      } else {
-        const ready = await this.#startWorker(loaded);
-        this.#register(loaded, ready);
-        await this.#cache.writeRegistration(key, ready).catch(() => {});
-      }
+      return { loaded, ready: await this.#startWorker(loaded), fromCache: false };
     } catch (error) {
-      this.#loaded.delete(entry.name);
-      loaded.worker?.terminate("unloaded: it failed to load");
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  /** Registers an opened plugin (in manifest order, so contested names go to the first). */
+  async #commit(entry: PluginEntry, opened: Opened | Error): Promise<void> {
+    if (opened instanceof Error) return this.#fail(entry.name, opened);
+    const { loaded, ready, fromCache } = opened;
+    const dead = loaded.worker?.deadReason;
+    if (dead) return this.#fail(entry.name, new RepocateError("PLUGIN_CRASHED", dead));
+    try {
+      this.#register(loaded, ready);
+    } catch (error) {
+      loaded.worker?.terminate("unloaded: its registration was refused");
       return this.#fail(entry.name, error);
     }
+    this.#loaded.set(entry.name, loaded);
+    if (!fromCache) await this.#cache.writeRegistration(loaded.key, ready).catch(() => {});
   }
 
   #fail(name: string, error: unknown): void {

@@ -68,7 +68,9 @@ export async function ensureImage(
     dockerfile: plan.build.dockerfile,
     tag,
     buildArgs: plan.build.args,
-    labels: { ...MANAGED, [LABEL.name]: req.name, [LABEL.configHash]: req.configHash },
+    // No image labels: the classic builder adds a step per label, a cold build's largest cost
+    // after the Dockerfile's own; the tag already names the environment and the config hash.
+    labels: {},
   }, progress);
   return { image: tag, built: true };
 }
