@@ -18,7 +18,8 @@ import { RepocateError } from "../errors.ts";
 import { openRuntime } from "../core/runtime.ts";
 import { OperationStore } from "../core/operations.ts";
 import { envSettings } from "../core/env/settings.ts";
-import { createApp, isLoopback, loadOrCreateToken, LOOPBACK_NAMES } from "../http/mod.ts";
+/** The HTTP layer, loaded only when `serve` runs, so other commands start without Hono. */
+const loadHttp = () => import("../http/mod.ts");
 import { err, type GlobalOptions, runtimeOptions } from "./context.ts";
 
 /** The default port of `repocate serve`. */
@@ -65,6 +66,7 @@ function checkOrigins(origins: string[]): string[] {
 
 /** Decides whether auth is on and with which token; prints where the token is. */
 async function authFor(options: ServeOptions): Promise<{ token: string | null }> {
+  const { isLoopback, loadOrCreateToken } = await loadHttp();
   const loopback = isLoopback(options.host);
   if (loopback && !options.tokenFile) return { token: null };
   const file = options.tokenFile ? resolve(options.tokenFile) : join(envSettings().home, "token");
@@ -78,6 +80,7 @@ async function authFor(options: ServeOptions): Promise<{ token: string | null }>
 
 /** Runs the server until SIGINT or SIGTERM. */
 export async function serve(globals: GlobalOptions, options: ServeOptions): Promise<void> {
+  const { createApp, isLoopback, LOOPBACK_NAMES } = await loadHttp();
   const port = parsePort(options.port);
   const origins = checkOrigins(options.cors ?? []);
   const auth = await authFor(options);
