@@ -57,9 +57,10 @@ export class RepocateError extends Error {
   /** The stable code. */
   readonly code: ErrorCode;
 
-  /** Makes an error with `code` and a one-line `message`; keep the original as `cause`. */
+  /** Makes an error with `code` and `message` (folded onto one line); keep the original as `cause`. */
   constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+    // One line, always: text quoted from inputs or tools may carry line breaks.
+    super(message.replace(/\s*[\r\n]+\s*/g, " "), options);
     this.name = "RepocateError";
     this.code = code;
   }
