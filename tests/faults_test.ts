@@ -9,6 +9,7 @@ import { fromFileUrl, join } from "@std/path";
 import { RepocateError } from "../errors.ts";
 import { createEnvironment } from "../core/env/create.ts";
 import { listEnvironments } from "../core/env/environments.ts";
+import { rebuildEnvironment } from "../core/env/rebuild.ts";
 import { BUSYBOX_IMAGE } from "./_support/docker_engine.ts";
 import { makeRepo } from "./_support/git_fixtures.ts";
 import { withSandbox } from "./_support/lifecycle.ts";
@@ -72,6 +73,58 @@ Deno.test({
             "running",
           ]],
         );
+      });
+    } finally {
+      await engine("start");
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "dockerd stopped mid-rebuild: a clear error, workspace and volume kept, and a re-run completes",
+  ignore: Deno.env.get("DOCKER_HOST") !== OURS || Deno.env.get("REPOCATE_SKIP_DOCKER") === "1",
+  async fn() {
+    try {
+      await withSandbox(async (s) => {
+        const repo = await makeRepo(join(s.repos, "refault"), {
+          ".devcontainer/devcontainer.json": JSON.stringify({
+            image: BUSYBOX_IMAGE,
+            postCreateCommand: "test -f /root/slow || exit 0; rm /root/slow; sleep 30",
+            workspaceFolder: "/workspaces/app",
+          }),
+        });
+        const name = `refault-${crypto.randomUUID().slice(0, 6)}`;
+        await createEnvironment(s.services, s.settings, { repo, name }, s.report);
+        const workspace = join(s.settings.workspaces, name);
+        await Deno.writeTextFile(join(workspace, "work.txt"), "unsaved work\n");
+        await s.services.exec({
+          id: (await listEnvironments(s.services, s.settings))[0].containerId!,
+          cmd: ["sh", "-c", "echo kept > /root/history; touch /root/slow"],
+        });
+
+        s.progress.length = 0;
+        const rebuild = rebuildEnvironment(s.services, s.settings, name, {}, s.report);
+        rebuild.catch(() => {});
+        for (
+          let i = 0;
+          i < 300 && !s.progress.some((l) => l.startsWith("postCreateCommand"));
+          i++
+        ) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await engine("stop");
+        const error = await assertRejects(() => rebuild, RepocateError);
+        assert(!error.message.includes("\n"));
+        assertEquals(await Deno.readTextFile(join(workspace, "work.txt")), "unsaved work\n");
+
+        await engine("start");
+        const again = await rebuildEnvironment(s.services, s.settings, name, {}, s.report);
+        assertEquals(again.environment.state, "running");
+        const id = again.environment.containerId!;
+        const check = await s.services.exec({ id, cmd: ["sh", "-c", "cat /root/history"] });
+        assertEquals(check.stdout, "kept\n", "the home volume survived");
+        assertEquals((await listEnvironments(s.services, s.settings)).length, 1);
       });
     } finally {
       await engine("start");
