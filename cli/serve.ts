@@ -17,6 +17,8 @@ import { join, resolve } from "@std/path";
 import { RepocateError } from "../errors.ts";
 import { openRuntime } from "../core/runtime.ts";
 import { OperationStore } from "../core/operations.ts";
+import { EnvironmentView } from "../core/env/view.ts";
+import { Services } from "../core/env/services.ts";
 import { envSettings } from "../core/env/settings.ts";
 /** The HTTP layer, loaded only when `serve` runs, so other commands start without Hono. */
 const loadHttp = () => import("../http/mod.ts");
@@ -94,7 +96,16 @@ export async function serve(globals: GlobalOptions, options: ServeOptions): Prom
       ),
   });
   const closing = new AbortController();
+  const view = await EnvironmentView.start(
+    new Services(runtime.registry),
+    runtime.registry,
+    envSettings(),
+  );
+  if (!view) {
+    err("repocate: no live container view (docker plugin not loaded); listing asks the engine");
+  }
   const app = createApp({
+    view,
     runtime,
     settings: envSettings(),
     operations,

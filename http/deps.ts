@@ -8,6 +8,8 @@ import type { Runtime } from "../core/runtime.ts";
 import type { OperationStore } from "../core/operations.ts";
 import type { EnvSettings } from "../core/env/settings.ts";
 import { Services } from "../core/env/services.ts";
+import { type Environment, listEnvironments } from "../core/env/environments.ts";
+import type { EnvironmentView } from "../core/env/view.ts";
 import type { Metrics } from "./metrics.ts";
 
 /** The inputs of `createApp`. */
@@ -34,6 +36,8 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** Metrics to record into (default: a fresh set). */
   metrics?: Metrics;
+  /** A live view of the environments (default: ask the engine on every request). */
+  view?: EnvironmentView | null;
 }
 
 /** The dependencies with defaults filled in, as routes receive them. */
@@ -46,6 +50,8 @@ export interface Ctx {
   operations: OperationStore;
   /** Typed registry calls for the core's lifecycle functions. */
   services: Services;
+  /** The environments now: from the live view when it is fed, else from the engine. */
+  environments(): Promise<Environment[]>;
   /** Metrics. */
   metrics: Metrics;
   /** Aborted at shutdown. */
@@ -70,11 +76,14 @@ export function serializer(): <T>(fn: () => Promise<T>) => Promise<T> {
 
 /** Makes the routes' context from `deps` (defaults filled). */
 export function contextOf(deps: AppDeps, metrics: Metrics, uiDir: string): Ctx {
+  const services = new Services(deps.runtime.registry);
   return {
     runtime: deps.runtime,
     settings: deps.settings,
     operations: deps.operations,
-    services: new Services(deps.runtime.registry),
+    services,
+    environments: () =>
+      deps.view?.live ? deps.view.list() : listEnvironments(services, deps.settings),
     metrics,
     shutdown: deps.shutdown ?? new AbortController().signal,
     log: deps.log ?? ((line) => console.error(line)),

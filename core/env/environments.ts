@@ -69,7 +69,14 @@ export async function listEnvironments(
   services: Services,
   settings: EnvSettings,
 ): Promise<Environment[]> {
-  const containers = await services.containers(MANAGED);
+  return await environmentsFrom(await services.containers(MANAGED), settings);
+}
+
+/** The environments of this home among `containers` (all of repocate's), plus bare workspaces. */
+export async function environmentsFrom(
+  containers: ContainerSummary[],
+  settings: EnvSettings,
+): Promise<Environment[]> {
   // Only this repocate home's environments: another REPOCATE_HOME on the same engine is not ours.
   const mine = join(settings.workspaces, "/");
   const envs = containers

@@ -15,7 +15,7 @@ import type { JsonValue } from "../../interfaces.ts";
 import { RepocateError } from "../../errors.ts";
 import type { OperationRecord } from "../../core/operations.ts";
 import { createEnvironment } from "../../core/env/create.ts";
-import { type Environment, listEnvironments } from "../../core/env/environments.ts";
+import type { Environment } from "../../core/env/environments.ts";
 import { checkEnvName, ENV_NAME } from "../../core/env/names.ts";
 import {
   listSnapshots,
@@ -60,7 +60,7 @@ export function environmentRoutes(app: Hono, ctx: Ctx): void {
   /** The environment named exactly `name`, or 404. */
   const find = async (name: string): Promise<Environment> => {
     const env = ENV_NAME.test(name)
-      ? (await listEnvironments(services, settings)).find((e) => e.name === name)
+      ? (await ctx.environments()).find((e) => e.name === name)
       : undefined;
     if (!env) {
       throw new RepocateError("ENVIRONMENT_NOT_FOUND", `no environment "${name}"`);
@@ -83,7 +83,7 @@ export function environmentRoutes(app: Hono, ctx: Ctx): void {
   };
 
   app.get("/v1/environments", async (c) => {
-    return c.json(await listEnvironments(services, settings));
+    return c.json(await ctx.environments());
   });
 
   app.post("/v1/environments", async (c) => {
@@ -91,7 +91,7 @@ export function environmentRoutes(app: Hono, ctx: Ctx): void {
     if (body.name !== undefined) {
       checkEnvName(body.name);
       notBusy(body.name);
-      if ((await listEnvironments(services, settings)).some((e) => e.name === body.name)) {
+      if ((await ctx.environments()).some((e) => e.name === body.name)) {
         throw new RepocateError("NAME_CONFLICT", `environment "${body.name}" already exists`);
       }
     }

@@ -22,6 +22,7 @@ import { containerLogs, execInContainer, type ExecInput } from "./exec.ts";
 import { shellCommand, type ShellCommandInput } from "./shell.ts";
 import { createVolume, listVolumes, removeVolume } from "./volumes.ts";
 import type { PortAllocator } from "./ports.ts";
+import { type Watch, watchContainers } from "./watch.ts";
 
 /** What the handlers work with; given by the plugin once it is initialized. */
 export interface DockerState {
@@ -29,6 +30,12 @@ export interface DockerState {
   engine: Engine;
   /** The plugin's port allocator. */
   ports: PortAllocator;
+  /** The plugin's view of the registry (set in registerWithRegistry). */
+  registry?: Registry;
+  /** The container view, once `docker.container.watch` started it. */
+  watch?: Watch;
+  /** Reports a problem of the container view. */
+  warn?: (message: string) => void;
 }
 
 const str = { type: "string", minLength: 1 };
@@ -193,6 +200,21 @@ export function dockerActions(state: () => DockerState): ActionSpec[] {
       "Lists containers carrying all the given labels.",
       object({ labels: strMap, all: bool }),
       async (input) => ({ containers: await listContainers(engine(), input.labels, input.all) }),
+    ),
+    spec<{ labels: Record<string, string> }>(
+      "docker.container.watch",
+      "Keeps the containers with these labels as `container` items, current from engine events.",
+      object({ labels: strMap }, ["labels"]),
+      async (input) => {
+        const s = state();
+        if (!s.registry) throw new Error("docker plugin: the registry view is not available");
+        if (s.watch && JSON.stringify(s.watch.labels) === JSON.stringify(input.labels)) {
+          return { watching: true };
+        }
+        s.watch?.stop();
+        s.watch = await watchContainers(s.engine, s.registry, input.labels, s.warn ?? (() => {}));
+        return { watching: true };
+      },
     ),
     spec<{ id: string; tail?: number }>(
       "docker.container.logs",

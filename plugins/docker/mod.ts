@@ -36,11 +36,16 @@ export function createDockerOps(env: EnvReader = denoEnv): Operation {
     async initialize(ctx) {
       const address = resolveEngineAddress(ctx.config, env);
       const docker = await createClient(address, env);
-      state = { engine: new Engine(address, docker), ports: new PortAllocator() };
+      state = {
+        engine: new Engine(address, docker),
+        ports: new PortAllocator(),
+        warn: (message) => ctx.log.warn(message),
+      };
       ctx.log.debug(`docker engine: ${formatAddress(address)}`);
     },
     registerWithRegistry(registry) {
       const { engine } = current();
+      current().registry = registry;
       registry.registerItem({
         kind: "engine",
         name: "docker",
@@ -49,6 +54,7 @@ export function createDockerOps(env: EnvReader = denoEnv): Operation {
       registerDockerActions(registry, current);
     },
     dispose() {
+      state?.watch?.stop();
       state = undefined;
     },
   };
