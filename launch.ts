@@ -6,21 +6,15 @@
  * @module
  */
 import { fromFileUrl } from "@std/path";
-import { commandPermissions, hostFlags } from "./launch_flags.ts";
+import { commandPermissions, hostFlags, optionValue } from "./launch_flags.ts";
 import { manifestPath } from "./cli/context.ts";
 import { loadManifest } from "./manifest/io.ts";
 
-function manifestArg(args: string[]): string | undefined {
-  for (const [i, arg] of args.entries()) {
-    if (arg === "--manifest") return args[i + 1];
-    if (arg.startsWith("--manifest=")) return arg.slice("--manifest=".length);
-  }
-  return undefined;
-}
-
 async function flagsFor(args: string[]): Promise<string[]> {
   try {
-    const manifest = await loadManifest(manifestPath({ manifest: manifestArg(args) }));
+    const manifest = await loadManifest(
+      manifestPath({ manifest: optionValue(args, "--manifest") }),
+    );
     return hostFlags(manifest, commandPermissions(args));
   } catch {
     // main.ts reports the manifest's fault itself; it needs only to read it.

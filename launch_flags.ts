@@ -72,7 +72,8 @@ export function hostFlags(manifest: Manifest, extra: Permissions[] = []): string
 /** Global options that take a value, to find the command word behind them. */
 const VALUE_OPTIONS = ["--manifest", "--lock", "--cache-dir"];
 
-function optionValue(args: string[], name: string): string | undefined {
+/** The value of option `name` in `args` (`--name v` or `--name=v`). */
+export function optionValue(args: string[], name: string): string | undefined {
   for (const [i, arg] of args.entries()) {
     if (arg === name) return args[i + 1];
     if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);

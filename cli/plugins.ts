@@ -11,7 +11,7 @@ import { describePermissions, riskyGrants, unionPermissions } from "../manifest/
 import { PERMISSION_KEYS } from "../manifest/schema.ts";
 import type { Grant } from "../manifest/types.ts";
 import { hostFlags } from "../launch_flags.ts";
-import { err, type GlobalOptions, out, outJson, runtimeOptions, table } from "./context.ts";
+import { type GlobalOptions, out, outJson, runtimeOptions, table } from "./context.ts";
 
 type Opts = GlobalOptions & Record<string, unknown>;
 const globals = (cmd: Command) => cmd.optsWithGlobals() as Opts;
@@ -160,5 +160,4 @@ export function pluginsCommand(program: Command): void {
       const { manifest } = await readConfig(runtimeOptions(globals(cmd)));
       out(hostFlags(manifest).join(" "));
     });
-  void err;
 }

@@ -57,25 +57,25 @@ export class PluginCache {
     await writeAtomic(this.#bundlePath(integrity), code);
   }
 
-  async #checkPath(code: string, against: string): Promise<string> {
-    const key = await sha256(`${Deno.version.deno}\n${against}\n${code}`);
+  async #checkPath(integrity: string, against: string): Promise<string> {
+    const key = await sha256(`${Deno.version.deno}\n${against}\n${integrity}`);
     return join(this.dir, "checks", key.replace(/^sha256-/, ""));
   }
 
-  /** Whether `code` passed the type check against interfaces text `against` before. */
-  async passedCheck(code: string, against: string): Promise<boolean> {
+  /** Whether the code of `integrity` passed the type check against interfaces text `against`. */
+  async passedCheck(integrity: string, against: string): Promise<boolean> {
     try {
-      await Deno.stat(await this.#checkPath(code, against));
+      await Deno.stat(await this.#checkPath(integrity, against));
       return true;
     } catch {
       return false;
     }
   }
 
-  /** Records that `code` passed the type check against `against`. */
-  async recordCheck(code: string, against: string): Promise<void> {
+  /** Records that the code of `integrity` passed the type check against `against`. */
+  async recordCheck(integrity: string, against: string): Promise<void> {
     await Deno.mkdir(join(this.dir, "checks"), { recursive: true });
-    await writeAtomic(await this.#checkPath(code, against), "ok\n");
+    await writeAtomic(await this.#checkPath(integrity, against), "ok\n");
   }
 
   async #fingerprintPath(sourceUrl: string): Promise<string> {

@@ -189,17 +189,21 @@ export class PluginHost {
       refresh: false,
     });
     if (this.#options.typeCheck ?? true) {
-      await this.#typeCheck(entry, prepared.code, prepared.integrity);
+      await this.#typeCheck(entry, prepared.integrity);
     }
     return prepared;
   }
 
-  async #typeCheck(entry: PluginEntry, code: string, integrity: string): Promise<void> {
-    const api = await Deno.readTextFile(join(REPOCATE_ROOT, "interfaces.ts")).catch(() => "");
-    const key = `${integrity}\n${code}`;
-    if (await this.#cache.passedCheck(key, api)) return;
+  /** interfaces.ts as this host checks against, read once. */
+  #api: Promise<string> | null = null;
+
+  async #typeCheck(entry: PluginEntry, integrity: string): Promise<void> {
+    this.#api ??= Deno.readTextFile(join(REPOCATE_ROOT, "interfaces.ts")).catch(() => "");
+    const api = await this.#api;
+    // The integrity identifies the code (its hash, or its locked graph's), so it is the key.
+    if (await this.#cache.passedCheck(integrity, api)) return;
     await typeCheckPlugin(entry.name, entry.source.url);
-    await this.#cache.recordCheck(key, api).catch(() => {});
+    await this.#cache.recordCheck(integrity, api).catch(() => {});
   }
 
   /**

@@ -286,16 +286,22 @@ export class PluginWorker {
     });
   }
 
-  #die(reason: string): void {
-    if (this.#dead) return;
+  /** Ends the Worker once; pending calls reject with `code` and the reason. */
+  #end(reason: string, code: "PLUGIN_CRASHED" | "PLUGIN_UNLOADED"): boolean {
+    if (this.#dead) return false;
     this.#dead = reason;
     this.#stopTimers();
     this.#worker.terminate();
     for (const call of this.#calls.values()) {
       clearTimeout(call.timer);
-      call.reject(new RepocateError("PLUGIN_CRASHED", reason));
+      call.reject(new RepocateError(code, reason));
     }
     this.#calls.clear();
+    return true;
+  }
+
+  #die(reason: string): void {
+    if (!this.#end(reason, "PLUGIN_CRASHED")) return;
     if (this.#onStartupCrash) this.#onStartupCrash(reason);
     else this.#options.onExit?.(reason);
   }
@@ -313,15 +319,7 @@ export class PluginWorker {
 
   /** Terminates the Worker at once; pending calls reject with `reason`. */
   terminate(reason: string): void {
-    if (this.#dead) return;
-    this.#dead = `plugin "${this.#options.name}" ${reason}`;
-    this.#stopTimers();
-    this.#worker.terminate();
-    for (const call of this.#calls.values()) {
-      clearTimeout(call.timer);
-      call.reject(new RepocateError("PLUGIN_UNLOADED", this.#dead));
-    }
-    this.#calls.clear();
+    this.#end(`plugin "${this.#options.name}" ${reason}`, "PLUGIN_UNLOADED");
   }
 }
 

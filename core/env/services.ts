@@ -90,6 +90,16 @@ export class Services {
     return expect<T>(action, value, keys);
   }
 
+  /** Calls a listing action; its result is a list, or an object holding it under `key`. */
+  async #list<T>(action: string, input: JsonObject, key: string): Promise<T[]> {
+    const out = await this.#registry.invoke(action, input);
+    const list = Array.isArray(out) ? out : (out as Record<string, JsonValue> | null)?.[key];
+    if (!Array.isArray(list)) {
+      throw new RepocateError("ACTION_FAILED", `action "${action}" returned no list`);
+    }
+    return list as unknown as T[];
+  }
+
   /** Whether the action exists (its plugin is loaded). */
   has(action: string): boolean {
     return this.#registry.getAction(action) !== undefined;
@@ -115,12 +125,7 @@ export class Services {
 
   /** `git.snapshot.list`. */
   async snapshots(dir: string): Promise<Snapshot[]> {
-    const out = await this.#registry.invoke("git.snapshot.list", { dir });
-    const list = Array.isArray(out) ? out : (out as { snapshots?: JsonValue })?.snapshots;
-    if (!Array.isArray(list)) {
-      throw new RepocateError("ACTION_FAILED", `action "git.snapshot.list" returned no list`);
-    }
-    return list as unknown as Snapshot[];
+    return await this.#list<Snapshot>("git.snapshot.list", { dir }, "snapshots");
   }
 
   /** `git.snapshot.rollback`. */
@@ -160,12 +165,7 @@ export class Services {
 
   /** `docker.container.list` by labels. */
   async containers(labels: Record<string, string>): Promise<ContainerSummary[]> {
-    const out = await this.#registry.invoke("docker.container.list", { labels });
-    const list = Array.isArray(out) ? out : (out as { containers?: JsonValue })?.containers;
-    if (!Array.isArray(list)) {
-      throw new RepocateError("ACTION_FAILED", `action "docker.container.list" returned no list`);
-    }
-    return list as unknown as ContainerSummary[];
+    return await this.#list<ContainerSummary>("docker.container.list", { labels }, "containers");
   }
 
   /** `docker.container.create`. */
@@ -220,12 +220,11 @@ export class Services {
   async volumes(
     labels: Record<string, string>,
   ): Promise<{ name: string; labels: Record<string, string> }[]> {
-    const out = await this.#registry.invoke("docker.volume.list", { labels });
-    const list = Array.isArray(out) ? out : (out as { volumes?: JsonValue })?.volumes;
-    if (!Array.isArray(list)) {
-      throw new RepocateError("ACTION_FAILED", `action "docker.volume.list" returned no list`);
-    }
-    return list as unknown as { name: string; labels: Record<string, string> }[];
+    return await this.#list<{ name: string; labels: Record<string, string> }>(
+      "docker.volume.list",
+      { labels },
+      "volumes",
+    );
   }
 
   /** `docker.volume.remove`. */
