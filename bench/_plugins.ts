@@ -24,10 +24,14 @@ export const NOOP_PLUGIN = fromFileUrl(
 export const ECHO_WORKER = new URL("./_echo_worker.ts", import.meta.url);
 
 /** `count` manifest entries `noop-0`… of the noop fixture (a local source), no permissions. */
-export function noopEntries(dir: string, count: number): PluginEntry[] {
+export function noopEntries(
+  dir: string,
+  count: number,
+  extra: Record<string, unknown> = {},
+): PluginEntry[] {
   const plugins = Array.from(
     { length: count },
-    (_, i) => ({ name: `noop-${i}`, source: NOOP_PLUGIN }),
+    (_, i) => ({ name: `noop-${i}`, source: NOOP_PLUGIN, ...extra }),
   );
   const text = JSON.stringify({ version: 1, plugins });
   return parseManifest(text, join(dir, "plugins.json")).plugins;

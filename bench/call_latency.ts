@@ -1,8 +1,10 @@
 /**
  * Action call latency, interleaved (issue 5, item 2): p50, p99 and calls/s of a raw postMessage
  * round trip with a bare Worker, a no-op action through `registry.invoke` →
- * `PluginWorker.call`, and a direct in-process call, taken in rounds that alternate the three,
- * so a noisy machine slows each of them alike. deno bench (worker_bench.ts) runs them one after
+ * `PluginWorker.call` in each isolation (a plain Worker, a memory-capped thread with `memoryMb`,
+ * its own process with `isolation: "process"`), and a direct in-process call, taken in rounds
+ * that alternate them, so a noisy machine slows each of them alike. Before that, the time from
+ * nothing to a plugin's first answered call in each isolation (median of 5). deno bench (worker_bench.ts) runs them one after
  * another and reports averages and p75/p99 but no p50.
  *
  * ```sh
@@ -22,17 +24,41 @@ if (!Number.isInteger(CALLS) || CALLS < 100 || CALLS > 1_000_000) throw new Erro
 const ROUND = 500;
 
 const dir = await Deno.makeTempDir({ prefix: "repocate-calls-" });
+const cache = new PluginCache(join(dir, "c"));
+const ISOLATIONS = {
+  "Worker": {},
+  "memory-capped thread": { memoryMb: 256 },
+  "process": { isolation: "process" },
+};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+console.log("from nothing to the first answered call (eager load + call), median of 5:");
+for (const [label, extra] of Object.entries(ISOLATIONS)) {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    const loaded = await loadHost(noopEntries(dir, 1, extra), cache, false);
+    await loaded.registry.invoke("noop-0.noop", {});
+    times.push(performance.now() - started);
+    await loaded.host.shutdown();
+  }
+  console.log(`  ${label.padEnd(22)} ${median(times).toFixed(1)} ms`);
+}
+
 const echo = new EchoWorker();
-const { host, registry } = await loadHost(
-  noopEntries(dir, 1),
-  new PluginCache(join(dir, "c")),
-  false,
+const hosts = await Promise.all(
+  Object.values(ISOLATIONS).map((extra) => loadHost(noopEntries(dir, 1, extra), cache, false)),
 );
 const noop = (_input: JsonValue): Promise<JsonValue> => Promise.resolve(null);
 
 const kinds: Record<string, () => Promise<unknown>> = {
   "raw postMessage round trip": () => echo.roundTrip(),
-  "registry.invoke -> PluginWorker.call": () => registry.invoke("noop-0.noop", {}),
+  ...Object.fromEntries(
+    Object.keys(ISOLATIONS).map((label, i) => [
+      `invoke -> ${label}`,
+      () => hosts[i].registry.invoke("noop-0.noop", {}),
+    ]),
+  ),
   "direct in-process call": () => noop({}),
 };
 const samples: Record<string, number[]> = Object.fromEntries(
@@ -70,6 +96,6 @@ try {
   }
 } finally {
   echo.terminate();
-  await host.shutdown();
+  for (const { host } of hosts) await host.shutdown();
   await Deno.remove(dir, { recursive: true });
 }

@@ -31,12 +31,14 @@ export interface GlobalOptions {
 
 /** Where the manifest is: `--manifest`, `REPOCATE_MANIFEST`, ./plugins.json, or repocate's own. */
 export function manifestPath(options: GlobalOptions): string {
-  if (options.manifest) return resolve(options.manifest);
+  // Deno.cwd() first: the same path, without node:path asking node's `process` for the folder
+  // (its first use costs tens of milliseconds, and the launcher needs nothing else of it).
+  if (options.manifest) return resolve(Deno.cwd(), options.manifest);
   const fromEnv = Deno.env.get("REPOCATE_MANIFEST");
-  if (fromEnv) return resolve(fromEnv);
+  if (fromEnv) return resolve(Deno.cwd(), fromEnv);
   try {
     Deno.statSync("plugins.json");
-    return resolve("plugins.json");
+    return resolve(Deno.cwd(), "plugins.json");
   } catch {
     return join(REPOCATE_ROOT, "plugins.json");
   }

@@ -7,24 +7,17 @@
 import type { Command } from "commander";
 import { RepocateError } from "../errors.ts";
 import { openRuntime, type Runtime } from "../core/runtime.ts";
-import { createEnvironment } from "../core/env/create.ts";
 import { type Environment, listEnvironments } from "../core/env/environments.ts";
-import { execInEnvironment, execTarget } from "../core/env/enter.ts";
-import {
-  cloneOnly,
-  listSnapshots,
-  listVolumes,
-  removeEnvironment,
-  removeVolume,
-  rollbackEnvironment,
-  snapshotEnvironment,
-  startEnvironment,
-  stopEnvironment,
-} from "../core/env/operations.ts";
-import { rebuildEnvironment } from "../core/env/rebuild.ts";
 import { Services } from "../core/env/services.ts";
 import { envSettings } from "../core/env/settings.ts";
 import { err, type GlobalOptions, out, outJson, runtimeOptions, table } from "./context.ts";
+
+// Loaded by the commands that use them, so `list` and the other commands start without the
+// devcontainer code (zod schemas, jsonc-parser) they never run.
+const loadCreate = () => import("../core/env/create.ts");
+const loadEnter = () => import("../core/env/enter.ts");
+const loadOperations = () => import("../core/env/operations.ts");
+const loadRebuild = () => import("../core/env/rebuild.ts");
 
 type Opts = GlobalOptions & Record<string, unknown>;
 const globals = (cmd: Command) => cmd.optsWithGlobals() as Opts;
@@ -72,6 +65,7 @@ export function envCommands(program: Command): void {
     .action((repo: string, _o, cmd: Command) =>
       withServices(cmd, async (services) => {
         const o = globals(cmd);
+        const { createEnvironment } = await loadCreate();
         const env = await createEnvironment(services, envSettings(), {
           repo,
           name: o.name as string | undefined,
@@ -115,6 +109,7 @@ export function envCommands(program: Command): void {
     )
       .action((name: string, _o, cmd: Command) =>
         withServices(cmd, async (services) => {
+          const { startEnvironment, stopEnvironment } = await loadOperations();
           const env = verb === "start"
             ? await startEnvironment(services, envSettings(), name, progress)
             : await stopEnvironment(services, envSettings(), name);
@@ -132,6 +127,7 @@ export function envCommands(program: Command): void {
     .action((name: string, _o, cmd: Command) =>
       withServices(cmd, async (services) => {
         const o = globals(cmd);
+        const { rebuildEnvironment } = await loadRebuild();
         const result = await rebuildEnvironment(services, envSettings(), name, {
           image: o.image as string | undefined,
         }, progress);
@@ -167,6 +163,7 @@ export function envCommands(program: Command): void {
             throw new RepocateError("USAGE", "not confirmed; nothing was removed");
           }
         }
+        const { removeEnvironment } = await loadOperations();
         const result = await removeEnvironment(services, envSettings(), name, { purge }, progress);
         if (o.json) return outJson(result);
         out(
@@ -182,6 +179,7 @@ export function envCommands(program: Command): void {
     .description("open a shell in an environment, or run `-- command` and return its exit code")
     .action((name: string, command: string[], _o, cmd: Command) =>
       withServices(cmd, async (services) => {
+        const { execInEnvironment, execTarget } = await loadEnter();
         if (command.length) {
           const result = await execInEnvironment(services, envSettings(), name, command);
           if (result.stdout) Deno.stdout.writeSync(new TextEncoder().encode(result.stdout));
@@ -209,6 +207,7 @@ export function envCommands(program: Command): void {
     .action((repo: string, _o, cmd: Command) =>
       withServices(cmd, async (services) => {
         const o = globals(cmd);
+        const { cloneOnly } = await loadOperations();
         const result = await cloneOnly(services, envSettings(), {
           repo,
           name: o.name as string | undefined,
@@ -228,6 +227,7 @@ export function envCommands(program: Command): void {
     .action((name: string, _o, cmd: Command) =>
       withServices(cmd, async (services) => {
         const o = globals(cmd);
+        const { listSnapshots, snapshotEnvironment } = await loadOperations();
         if (o.list) {
           const list = await listSnapshots(services, envSettings(), name);
           if (o.json) return outJson(list);
@@ -250,6 +250,7 @@ export function envCommands(program: Command): void {
     .option("--json", "machine-readable output")
     .action((name: string, id: string, _o, cmd: Command) =>
       withServices(cmd, async (services) => {
+        const { rollbackEnvironment } = await loadOperations();
         const result = await rollbackEnvironment(services, envSettings(), name, id);
         if (globals(cmd).json) return outJson(result);
         out(
@@ -263,6 +264,7 @@ export function envCommands(program: Command): void {
     .option("--json", "machine-readable output")
     .action((_o, cmd: Command) =>
       withServices(cmd, async (services) => {
+        const { listVolumes } = await loadOperations();
         const list = await listVolumes(services, envSettings());
         if (globals(cmd).json) return outJson(list);
         for (
@@ -276,6 +278,7 @@ export function envCommands(program: Command): void {
   volume.command("rm <name>").description("remove a volume no container uses")
     .action((name: string, _o, cmd: Command) =>
       withServices(cmd, async (services) => {
+        const { removeVolume } = await loadOperations();
         await removeVolume(services, envSettings(), name);
         out(`removed volume ${name}`);
       })

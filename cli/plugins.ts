@@ -5,13 +5,15 @@
  */
 import type { Command } from "commander";
 import { RepocateError } from "../errors.ts";
-import { addPlugin, checkPlugins, lockPlugins, removePlugin } from "../core/plugin_admin.ts";
 import { openRuntime, readConfig } from "../core/runtime.ts";
 import { describePermissions, riskyGrants, unionPermissions } from "../manifest/permissions.ts";
-import { PERMISSION_KEYS } from "../manifest/schema.ts";
+import { PERMISSION_KEYS } from "../manifest/keys.ts";
 import type { Grant } from "../manifest/types.ts";
 import { hostFlags } from "../launch_flags.ts";
 import { type GlobalOptions, out, outJson, runtimeOptions, table } from "./context.ts";
+
+/** Plugin administration (fetch, check, lock, edit the manifest), loaded by the commands that use it. */
+const loadAdmin = () => import("../core/plugin_admin.ts");
 
 type Opts = GlobalOptions & Record<string, unknown>;
 const globals = (cmd: Command) => cmd.optsWithGlobals() as Opts;
@@ -72,6 +74,7 @@ export function pluginsCommand(program: Command): void {
     .option("--json", "machine-readable output")
     .action(async (names: string[], _o, cmd: Command) => {
       const options = globals(cmd);
+      const { checkPlugins } = await loadAdmin();
       const results = await checkPlugins(runtimeOptions(options), names);
       if (options.json) outJson(results.map(({ name, ok, error }) => ({ name, ok, error })));
       else {for (const r of results) {
@@ -120,6 +123,7 @@ export function pluginsCommand(program: Command): void {
     const timeouts: { initMs?: number; callMs?: number } = {};
     if (options.initTimeout) timeouts.initMs = Number(options.initTimeout);
     if (options.callTimeout) timeouts.callMs = Number(options.callTimeout);
+    const { addPlugin } = await loadAdmin();
     const status = await addPlugin(runtimeOptions(options), {
       source,
       name: options.name as string | undefined,
@@ -135,6 +139,7 @@ export function pluginsCommand(program: Command): void {
     "remove a plugin from the manifest and its pin from the lock",
   )
     .action(async (name: string, _o, cmd: Command) => {
+      const { removePlugin } = await loadAdmin();
       await removePlugin(runtimeOptions(globals(cmd)), name);
       out(`removed ${name}`);
     });
@@ -144,6 +149,7 @@ export function pluginsCommand(program: Command): void {
     .option("--json", "machine-readable output")
     .action(async (names: string[], _o, cmd: Command) => {
       const options = globals(cmd);
+      const { lockPlugins } = await loadAdmin();
       const changes = await lockPlugins(runtimeOptions(options), names);
       if (options.json) return outJson(changes);
       if (!changes.length) out("no remote plugins to lock");

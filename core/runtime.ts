@@ -6,7 +6,7 @@
  */
 import { dirname, join, resolve } from "@std/path";
 import type { LogLevel } from "../interfaces.ts";
-import { withEntry } from "../manifest/lock.ts";
+import { withEntry } from "../manifest/lock_entries.ts";
 import { loadManifest, readLock, writeLock } from "../manifest/io.ts";
 import type { Lock, Manifest } from "../manifest/types.ts";
 import { Registry } from "../registry/mod.ts";

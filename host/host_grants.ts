@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { PERMISSION_KEYS } from "../manifest/schema.ts";
+import { PERMISSION_KEYS } from "../manifest/keys.ts";
 import type { Permissions } from "../manifest/types.ts";
 
 function descriptor(key: string, value?: string): Deno.PermissionDescriptor {

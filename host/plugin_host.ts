@@ -46,6 +46,10 @@ export interface PluginStatus {
   actions: string[];
   /** Whether its Worker runs now (a cached plugin starts on its first call). */
   running?: boolean;
+  /** Where it runs: a Worker in this process, or its own process (plugins.json `isolation`). */
+  isolation: "worker" | "process";
+  /** Its heap cap in MiB, if plugins.json sets `memoryMb`. */
+  memoryMb?: number;
 }
 
 /** Options of a {@link PluginHost}. */
@@ -171,11 +175,24 @@ export class PluginHost {
       warnings: [],
       actions: [],
       running: false,
+      isolation: entry.isolation,
+      ...(entry.memoryMb === undefined ? {} : { memoryMb: entry.memoryMb }),
     };
   }
 
   async #prepare(entry: PluginEntry): Promise<PreparedPlugin> {
     const missing = missingHostGrants(entry.permissions);
+    const commands = missing.map((flag) => /^--allow-run=([^/]+)$/.exec(flag)?.[1]);
+    if (missing.length && commands.every(Boolean)) {
+      // Everything else it needs is held, so the flags came from plugins.json: Deno drops an
+      // --allow-run name it cannot find on PATH.
+      const names = commands.join(",").split(",").map((c) => `"${c}"`).join(", ");
+      throw new RepocateError(
+        "HOST_PERMISSIONS",
+        `plugin "${entry.name}" needs the command ${names}, which was not found on PATH ` +
+          `(${pathVariable()}): install it or fix PATH`,
+      );
+    }
     if (missing.length) {
       throw new RepocateError(
         "HOST_PERMISSIONS",
@@ -285,6 +302,8 @@ export class PluginHost {
       permissions: entry.permissions,
       config: entry.config,
       timeouts: entry.timeouts,
+      memoryMb: entry.memoryMb,
+      isolation: entry.isolation,
       onLog: (level, message) => this.#log(entry.name, level, message),
       onRegister: (items) => {
         try {
@@ -369,5 +388,14 @@ export class PluginHost {
 
   #log(plugin: string, level: LogLevel, message: string): void {
     this.#options.onLog?.(plugin, level, message);
+  }
+}
+
+/** PATH as this process sees it, for messages. */
+function pathVariable(): string {
+  try {
+    return Deno.env.get("PATH") ?? "unset";
+  } catch {
+    return "not readable";
   }
 }

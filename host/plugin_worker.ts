@@ -1,7 +1,7 @@
 /**
- * One plugin running in its own Worker with exactly the permissions its manifest entry grants:
- * the handshake, calls with ids and timeouts, crash detection and shutdown. Host side of
- * protocol/messages.ts.
+ * One plugin running in its own Worker, or its own process (`isolation: "process"`), with exactly
+ * the permissions its manifest entry grants: the handshake, calls with ids and timeouts, crash
+ * detection and shutdown. Host side of protocol/messages.ts.
  *
  * @module
  */
@@ -19,6 +19,7 @@ import {
 } from "../protocol/messages.ts";
 import { apiMismatch } from "./shape.ts";
 import { isMessage, LogLimiter, registrationFault } from "./message_guard.ts";
+import { PluginProcess } from "./plugin_process.ts";
 
 /** What starting a plugin needs. */
 export interface PluginWorkerOptions {
@@ -32,6 +33,13 @@ export interface PluginWorkerOptions {
   config: JsonObject;
   /** Time limits in milliseconds. */
   timeouts: { initMs: number; callMs: number };
+  /**
+   * `"process"` runs the plugin in its own `deno run` process instead of a Worker in this one:
+   * its heap can be capped (`memoryMb`) and a stuck plugin is killed for real.
+   */
+  isolation?: "worker" | "process";
+  /** With process isolation, the plugin's V8 heap limit in MiB. */
+  memoryMb?: number;
   /** Receives the plugin's log lines. */
   onLog?: (level: LogLevel, message: string) => void;
   /** Items the plugin registers or removes after it is ready. */
@@ -70,16 +78,22 @@ const STAGE_CODES = {
 
 /** A started plugin Worker. Create with {@link PluginWorker.start}. */
 export class PluginWorker {
-  #worker: Worker;
+  #worker: Worker | PluginProcess;
   #options: PluginWorkerOptions;
   #calls = new Map<number, PendingCall>();
   #nextId = 1;
   #dead: string | null = null;
   #bye: (() => void) | null = null;
 
-  private constructor(worker: Worker, options: PluginWorkerOptions) {
-    this.#worker = worker;
+  private constructor(options: PluginWorkerOptions) {
     this.#options = options;
+    this.#worker = options.isolation === "process"
+      ? new PluginProcess(options)
+      : new Worker(new URL("./worker_entry.ts", import.meta.url), {
+        type: "module",
+        name: `plugin:${options.name}`,
+        deno: { permissions: toWorkerPermissions(options.permissions) },
+      });
   }
 
   /** Whether the Worker is gone, and why. */
@@ -96,12 +110,7 @@ export class PluginWorker {
     options: PluginWorkerOptions,
   ): Promise<{ worker: PluginWorker; ready: PluginReady }> {
     const { name } = options;
-    const worker = new Worker(new URL("./worker_entry.ts", import.meta.url), {
-      type: "module",
-      name: `plugin:${name}`,
-      deno: { permissions: toWorkerPermissions(options.permissions) },
-    });
-    const self = new PluginWorker(worker, options);
+    const self = new PluginWorker(options);
     let hello: Extract<WorkerMessage, { t: "hello" }> | undefined;
     try {
       const ready = await new Promise<PluginReady>((resolve, reject) => {
@@ -198,12 +207,12 @@ export class PluginWorker {
       if (isMessage(event.data)) this.#onMessage(event.data);
       else this.#die(`plugin "${name}" sent a message outside the protocol and was stopped`);
     };
+    this.#worker.onmessageerror = () => {
+      this.#die(`plugin "${name}" sent a message that cannot be read`);
+    };
     this.#worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       this.#die(`plugin "${name}" crashed: ${event.message}`);
-    };
-    this.#worker.onmessageerror = () => {
-      this.#die(`plugin "${name}" sent a message that cannot be read`);
     };
   }
 

@@ -9,7 +9,7 @@
  */
 import { join } from "@std/path";
 import { RepocateError } from "../errors.ts";
-import { mismatchError } from "../manifest/lock.ts";
+import { mismatchError } from "../manifest/lock_entries.ts";
 import type { Lock, LockEntry, PluginEntry } from "../manifest/types.ts";
 import { buildPlugin } from "./bundle.ts";
 import type { PluginCache } from "./cache.ts";

@@ -7,9 +7,14 @@
  */
 import { dirname, fromFileUrl, join } from "@std/path";
 import { RepocateError } from "../errors.ts";
-import { emptyLock, parseLock, serializeLock } from "./lock.ts";
-import { type ManifestVars, parseManifest } from "./parse.ts";
+import { emptyLock, quickParseLock, serializeLock } from "./lock_entries.ts";
+import { type ManifestVars, quickParseManifest } from "./normalize.ts";
 import type { Lock, Manifest } from "./types.ts";
+
+// The zod schemas, loaded only when the quick checks decline a file: to explain its faults, or
+// to judge something unusual. Start-up with well-formed files never loads zod.
+const loadParse = () => import("./parse.ts");
+const loadLock = () => import("./lock.ts");
 
 /** The repocate source folder. */
 const ROOT = dirname(fromFileUrl(new URL("../deno.json", import.meta.url)));
@@ -39,7 +44,9 @@ async function readText(file: string, code: "MANIFEST_INVALID" | "LOCK_INVALID")
 
 /** Reads and validates the manifest at `file`, including that every local source exists. */
 export async function loadManifest(file: string, vars = manifestVars()): Promise<Manifest> {
-  const manifest = parseManifest(await readText(file, "MANIFEST_INVALID"), file, vars);
+  const text = await readText(file, "MANIFEST_INVALID");
+  const manifest = quickParseManifest(text, file, vars) ??
+    (await loadParse()).parseManifest(text, file, vars);
   const faults: string[] = [];
   for (const [i, entry] of manifest.plugins.entries()) {
     if (entry.source.kind !== "local") continue;
@@ -63,7 +70,8 @@ export async function readLock(file: string): Promise<Lock> {
   } catch {
     return emptyLock();
   }
-  return parseLock(await readText(file, "LOCK_INVALID"), file);
+  const text = await readText(file, "LOCK_INVALID");
+  return quickParseLock(text) ?? (await loadLock()).parseLock(text, file);
 }
 
 /** Writes `text` to `file` through a temporary file and a rename. */
@@ -95,6 +103,7 @@ export async function editManifest(
   edit: (raw: RawManifest) => void,
   vars = manifestVars(),
 ): Promise<Manifest> {
+  const { parseManifest } = await loadParse();
   const before = await readText(file, "MANIFEST_INVALID");
   parseManifest(before, file, vars);
   const raw = JSON.parse(before) as RawManifest;

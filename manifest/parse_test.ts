@@ -41,6 +41,7 @@ Deno.test("a minimal entry gets every permission key false and the documented de
         import: false,
       },
       timeouts: { initMs: 10_000, callMs: 600_000 },
+      isolation: "worker",
       config: {},
     }],
   });
@@ -310,6 +311,36 @@ Deno.test("out-of-range timeouts are reported with their JSON path", () => {
   assertStringIncludes(message, "plugins[0].timeouts.initMs: ");
   assertStringIncludes(message, "plugins[0].timeouts.callMs: ");
   assertStringIncludes(message, "plugins[0].timeouts.total: unknown key");
+});
+
+Deno.test("isolation defaults to process for remote sources and worker for local ones", () => {
+  const plugins = parseManifest(
+    manifestText([
+      { name: "near", source: "p.ts" },
+      { name: "far", source: "https://plugins.example/p.ts" },
+      { name: "capped", source: "p.ts", isolation: "process", memoryMb: 256 },
+      { name: "trusted", source: "https://plugins.example/p.ts", isolation: "worker" },
+    ]),
+    FILE,
+  ).plugins;
+  assertEquals(plugins.map((p) => [p.name, p.isolation, p.memoryMb]), [
+    ["near", "worker", undefined],
+    ["far", "process", undefined],
+    ["capped", "process", 256],
+    ["trusted", "worker", undefined],
+  ]);
+});
+
+Deno.test("bad isolation and memoryMb values are named with their JSON path", () => {
+  const message = faultOf(
+    manifestText([{ name: "p", source: "p.ts", isolation: "vm", memoryMb: 8 }]),
+  );
+  assertStringIncludes(message, "plugins[0].isolation: ");
+  assertStringIncludes(message, "plugins[0].memoryMb: ");
+  assertStringIncludes(
+    faultOf(manifestText([{ name: "p", source: "p.ts", memoryMb: 64 }])),
+    `plugins[0].memoryMb: needs "isolation": "process"`,
+  );
 });
 
 Deno.test("several schema faults are all listed in one line", () => {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { PERMISSION_KEYS, type PermissionKey } from "./schema.ts";
+import { PERMISSION_KEYS, type PermissionKey } from "./keys.ts";
 import type { Grant, Permissions } from "./types.ts";
 
 /** Whether `grant` grants anything: `true` or a non-empty list (`[]` grants nothing). */

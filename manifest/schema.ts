@@ -5,21 +5,10 @@
  * @module
  */
 import { z } from "zod";
+import { PLUGIN_NAME } from "./keys.ts";
 
-/** The permission keys of Deno, every one of which a plugin entry may set. */
-export const PERMISSION_KEYS = [
-  "read",
-  "write",
-  "net",
-  "env",
-  "run",
-  "sys",
-  "ffi",
-  "import",
-] as const;
-
-/** One Deno permission key. */
-export type PermissionKey = typeof PERMISSION_KEYS[number];
+/** The permission keys and the plugin name rule, defined in the zod-free keys.ts. */
+export { PERMISSION_KEYS, type PermissionKey, PLUGIN_NAME } from "./keys.ts";
 
 const grant = z.union([z.boolean(), z.array(z.string().min(1)).max(256)]);
 
@@ -34,9 +23,6 @@ export const permissionsSchema = z.strictObject({
   ffi: grant.optional(),
   import: grant.optional(),
 });
-
-/** Plugin names: lowercase, digits and dashes, starting with a letter. */
-export const PLUGIN_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 
 const jsonValue: z.ZodType<unknown> = z.lazy(() =>
   z.union([
@@ -60,6 +46,8 @@ export const pluginEntrySchema = z.strictObject({
     initMs: z.number().int().min(10).max(600_000).default(10_000),
     callMs: z.number().int().min(10).max(86_400_000).default(600_000),
   }).default({ initMs: 10_000, callMs: 600_000 }),
+  isolation: z.enum(["worker", "process"]).optional(),
+  memoryMb: z.number().int().min(16).max(65_536).optional(),
   config: z.record(z.string(), jsonValue).default({}),
 });
 

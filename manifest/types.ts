@@ -4,7 +4,7 @@
  * @module
  */
 import type { JsonObject } from "../interfaces.ts";
-import type { PermissionKey } from "./schema.ts";
+import type { PermissionKey } from "./keys.ts";
 
 /** One permission grant in Deno's terms: everything, nothing, or a list. */
 export type Grant = boolean | string[];
@@ -35,6 +35,13 @@ export interface PluginEntry {
   permissions: Permissions;
   /** Timeouts in milliseconds. */
   timeouts: { initMs: number; callMs: number };
+  /**
+   * `worker` (a Worker in this process) or `process` (its own `deno run` process). Default:
+   * `process` for remote sources, `worker` for local ones.
+   */
+  isolation: "worker" | "process";
+  /** With process isolation, the plugin's V8 heap limit in MiB. */
+  memoryMb?: number;
   /** Passed to the plugin's `initialize` as `ctx.config`. */
   config: JsonObject;
 }

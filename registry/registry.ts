@@ -3,7 +3,8 @@
  * It knows nothing of Workers: an action's implementation is an {@link Invoker} function.
  *
  * Invariants (registry_test.ts): a name has one owner; a batch is added whole or not at all;
- * input is validated against the action's schema before its invoker runs; removing an owner
+ * input is validated against the action's schema before its invoker runs (a plain schema is
+ * compiled then, on first use; any other at registration, see validate.ts); removing an owner
  * removes exactly what it owns; every change is announced to listeners once.
  *
  * @module
@@ -11,7 +12,7 @@
 import type { JsonValue } from "../interfaces.ts";
 import { messageOf, RepocateError } from "../errors.ts";
 import { checkActionName, checkItemKey } from "./names.ts";
-import { compileSchema, type Validator } from "./validate.ts";
+import { compileSchema, lazyValidator, plainSchema, type Validator } from "./validate.ts";
 import type {
   ActionInfo,
   RegisteredAction,
@@ -82,7 +83,10 @@ export class Registry {
       seenActions.add(action.name);
       let validate: Validator;
       try {
-        validate = compileSchema(action.inputSchema);
+        // A plain schema is surely valid: compiled on the action's first call (start-up).
+        validate = plainSchema(action.inputSchema)
+          ? lazyValidator(action.inputSchema)
+          : compileSchema(action.inputSchema);
       } catch (error) {
         throw new TypeError(`action "${action.name}" of plugin "${owner}": ${messageOf(error)}`);
       }

@@ -92,3 +92,75 @@ Deno.test("a plugin that posts messages outside the protocol is stopped and unlo
     assertEquals(await runtime.registry.invoke("honest.noop", {}), null);
   });
 });
+
+Deno.test("a plugin that allocates without bound is stopped at its memoryMb, reported by name, and the core stays up", async () => {
+  await withRuntime(
+    [hostile("hog", { isolation: "process", memoryMb: 64 }), probe("frugal")],
+    async (runtime) => {
+      const error = await assertRejects(
+        () => runtime.registry.invoke("hog.hog", {}),
+        RepocateError,
+      );
+      assertEquals(error.code, "PLUGIN_CRASHED");
+      assertMatch(
+        error.message,
+        /^plugin "hog" crashed: reached its memory limit of 64 MB \(memoryMb in plugins\.json\)$/,
+      );
+      const status = runtime.host.get("hog")!;
+      assertEquals(status.state, "failed");
+      assertStringIncludes(status.error!.message, "memory limit of 64 MB");
+      assertEquals(runtime.registry.listActions("hog"), []);
+      assertEquals(await runtime.registry.invoke("frugal.echo", { still: "up" }), { still: "up" });
+    },
+  );
+});
+
+Deno.test("a process-isolated plugin keeps to its grants, and one stuck in a loop is killed", async () => {
+  const tag = crypto.randomUUID().slice(0, 8);
+  const spinner = `spin-${tag}`;
+  const processes = async () => {
+    const out = await new Deno.Command("pgrep", { args: ["-f", `plugin:${spinner}`] }).output();
+    return new TextDecoder().decode(out.stdout).trim();
+  };
+  await withRuntime(
+    [
+      hostile(`jail-${tag}`, { isolation: "process" }),
+      hostile(spinner, { isolation: "process", timeouts: { callMs: 1500 } }),
+      probe("bystander"),
+    ],
+    async (runtime) => {
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const { port } = listener.addr as Deno.NetAddr;
+      try {
+        const attempts: [string, JsonObject][] = [
+          ["passwd", {}],
+          ["env", {}],
+          ["fetch", { url: `http://127.0.0.1:${port}/` }],
+        ];
+        for (const [action, input] of attempts) {
+          const denied = await assertRejects(
+            () => runtime.registry.invoke(`jail-${tag}.${action}`, input),
+            RepocateError,
+          );
+          assertEquals(denied.code, "PERMISSION_DENIED", `${action}: ${denied.message}`);
+        }
+      } finally {
+        listener.close();
+      }
+      assertEquals(await runtime.registry.invoke(`jail-${tag}.flood`, { lines: 2 }), 2);
+
+      assert(await processes(), "the spinning plugin runs as its own process");
+      const hung = await assertRejects(
+        () => runtime.registry.invoke(`${spinner}.spin`, {}),
+        RepocateError,
+      );
+      assertEquals(hung.code, "PLUGIN_TIMEOUT");
+      for (let i = 0; i < 50 && await processes(); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assertEquals(await processes(), "", "the stuck plugin's process is gone");
+      assertEquals(await runtime.registry.invoke("bystander.echo", { up: true }), { up: true });
+    },
+    { lazy: false },
+  );
+});

@@ -10,10 +10,11 @@ import { join } from "@std/path";
 import { RepocateError } from "../../errors.ts";
 import { configHash, runHash } from "../devcontainer/mod.ts";
 import { ensureImage, provision } from "./container.ts";
-import { acquireCreateLock } from "./create_lock.ts";
+import { acquireCreateLock, diskFailure } from "./create_lock.ts";
 import { type Environment, fromContainer } from "./environments.ts";
 import { forName, isPending, LABEL, MANAGED } from "./labels.ts";
 import { checkEnvName } from "./names.ts";
+import { requireActions } from "./operations.ts";
 import type { Progress, Services } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
 import { planOf } from "./plan.ts";
@@ -72,6 +73,12 @@ export async function createEnvironment(
   req: CreateRequest,
   progress: Progress,
 ): Promise<Environment> {
+  requireActions(services, "create", [
+    "docker.ping",
+    "docker.container.list",
+    "git.url.parse",
+    "git.clone",
+  ]);
   await services.ping();
   const { name, url } = await chooseName(services, req);
   const release = await acquireCreateLock(settings.locks, name);
@@ -95,7 +102,9 @@ export async function createEnvironment(
           `${workspace} exists and is not a git clone; move it away or pass --name`,
         );
       }
-      await Deno.mkdir(settings.workspaces, { recursive: true });
+      await Deno.mkdir(settings.workspaces, { recursive: true }).catch((error) => {
+        throw diskFailure("make the workspace root", settings.workspaces, error);
+      });
       await services.clone(
         { url, dest: workspace, ...(req.branch ? { branch: req.branch } : {}) },
         progress,

@@ -16,8 +16,34 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Takes the lock for `name` in `dir`; returns its release function. Throws `USAGE` when held. */
+/**
+ * Takes the lock for `name` in `dir`; returns its release function. Throws `USAGE` when held,
+ * and `ACTION_FAILED` naming `dir` when the lock cannot be written (e.g. a read-only disk).
+ */
 export async function acquireCreateLock(dir: string, name: string): Promise<() => Promise<void>> {
+  try {
+    return await takeLock(dir, name);
+  } catch (error) {
+    throw diskFailure(`take the lock for environment "${name}"`, dir, error);
+  }
+}
+
+/**
+ * A failed file operation of the core as a one-line `ACTION_FAILED` naming what it was doing
+ * and `path` (and saying when `path` is on a read-only filesystem). Repocate's own errors and a
+ * missing Deno permission are returned as they are.
+ */
+export function diskFailure(doing: string, path: string, error: unknown): unknown {
+  if (error instanceof RepocateError || error instanceof Deno.errors.NotCapable) return error;
+  const why = (error as { code?: unknown } | null)?.code === "EROFS"
+    ? `${path} is on a read-only filesystem`
+    : `${path}: ${error instanceof Error ? error.message : String(error)}`;
+  return new RepocateError("ACTION_FAILED", `cannot ${doing}: ${why}; nothing was changed`, {
+    cause: error,
+  });
+}
+
+async function takeLock(dir: string, name: string): Promise<() => Promise<void>> {
   await Deno.mkdir(dir, { recursive: true });
   const file = join(dir, `${name}.lock`);
   for (let attempt = 0; attempt < 2; attempt++) {

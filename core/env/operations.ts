@@ -21,6 +21,46 @@ import { checkEnvName } from "./names.ts";
 import type { Progress, Services, Snapshot } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
 
+/**
+ * Fails before anything is done when an action `what` needs is not registered, which means
+ * its plugin did not load: names the plugin and the actions (the plugin's load error says why).
+ */
+export function requireActions(services: Services, what: string, actions: string[]): void {
+  const missing = actions.filter((a) => !services.has(a));
+  if (missing.length === 0) return;
+  const plugins = [...new Set(missing.map((a) => `"${a.split(".")[0]}"`))];
+  throw new RepocateError(
+    "PLUGIN_UNLOADED",
+    `${what} needs the ${plugins.join(" and ")} plugin's action${missing.length > 1 ? "s" : ""} ` +
+      `${missing.join(", ")}, which ${missing.length > 1 ? "are" : "is"} not registered: ` +
+      `the plugin did not load (its error says why; \`repocate plugins list\` shows it); ` +
+      `nothing was changed`,
+  );
+}
+
+/**
+ * Snapshots `env`'s workspace before `what` (rm, rebuild) changes anything; a failed snapshot
+ * stops `what` there, and the error says so.
+ */
+export async function snapshotFirst(
+  services: Services,
+  env: { name: string; workspace: string },
+  what: string,
+): Promise<Snapshot> {
+  requireActions(services, what, ["git.snapshot.create"]);
+  try {
+    return await services.snapshot(env.workspace, `before ${what} of ${env.name}`);
+  } catch (error) {
+    if (!(error instanceof RepocateError)) throw error;
+    throw new RepocateError(
+      error.code,
+      `${what} of "${env.name}" stopped before changing anything: the snapshot it takes first ` +
+        `failed: ${error.message}`,
+      { cause: error },
+    );
+  }
+}
+
 async function current(services: Services, name: string): Promise<Environment> {
   const [container] = await services.containers(forName(name));
   if (!container) throw new RepocateError("ACTION_FAILED", `the container of "${name}" is gone`);
@@ -69,6 +109,7 @@ export async function snapshotEnvironment(
   nameOrRepo: string,
   message: string,
 ): Promise<Snapshot> {
+  requireActions(services, "snapshot", ["git.snapshot.create"]);
   const env = await findEnvironment(services, settings, nameOrRepo);
   return await services.snapshot(env.workspace, message);
 }
@@ -79,6 +120,7 @@ export async function listSnapshots(
   settings: EnvSettings,
   nameOrRepo: string,
 ): Promise<Snapshot[]> {
+  requireActions(services, "snapshot --list", ["git.snapshot.list"]);
   const env = await findEnvironment(services, settings, nameOrRepo);
   return await services.snapshots(env.workspace);
 }
@@ -90,6 +132,7 @@ export async function rollbackEnvironment(
   nameOrRepo: string,
   id: string,
 ): Promise<{ id: string; safetySnapshot: Snapshot }> {
+  requireActions(services, "rollback", ["git.snapshot.rollback"]);
   const env = await findEnvironment(services, settings, nameOrRepo);
   const release = await acquireCreateLock(settings.locks, env.name);
   try {
@@ -128,7 +171,7 @@ export async function removeEnvironment(
     let snapshot: Snapshot | null = null;
     try {
       await Deno.stat(join(env.workspace, ".git"));
-      snapshot = await services.snapshot(env.workspace, `before rm of ${env.name}`);
+      snapshot = await snapshotFirst(services, env, "rm");
       progress(`snapshot ${snapshot.id} taken before removal`);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
@@ -160,6 +203,7 @@ export async function cloneOnly(
   req: { repo: string; name?: string; branch?: string; cwd?: string },
   progress: Progress,
 ): Promise<{ name: string; workspace: string; url: string }> {
+  requireActions(services, "clone", ["git.url.parse", "git.clone"]);
   const envs = await listEnvironments(services, settings);
   const ref = await services.parseRepo(req.repo, req.cwd ?? Deno.cwd(), envs.map((e) => e.name));
   const name = checkEnvName(req.name ?? ref.suggestedName);

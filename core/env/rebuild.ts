@@ -12,6 +12,7 @@ import { ensureImage, provision } from "./container.ts";
 import { acquireCreateLock } from "./create_lock.ts";
 import { type Environment, findEnvironment, fromContainer } from "./environments.ts";
 import { forName } from "./labels.ts";
+import { snapshotFirst } from "./operations.ts";
 import { planOf } from "./plan.ts";
 import type { Progress, Services, Snapshot } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
@@ -38,7 +39,7 @@ export async function rebuildEnvironment(
   const env = await findEnvironment(services, settings, nameOrRepo);
   const release = await acquireCreateLock(settings.locks, env.name);
   try {
-    const snapshot = await services.snapshot(env.workspace, `before rebuild of ${env.name}`);
+    const snapshot = await snapshotFirst(services, env, "rebuild");
     progress(`snapshot ${snapshot.id} taken before rebuild`);
     const plan = await planOf(env.workspace, env.name, settings.defaultImage, options.image);
     const hash = await configHash(plan, env.workspace);

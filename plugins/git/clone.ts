@@ -8,7 +8,7 @@
  * @module
  */
 import type { ActionContext } from "../../interfaces.ts";
-import { GitError, oneLine } from "./errors.ts";
+import { GitError, isReadOnlyFs, oneLine, readOnlyError } from "./errors.ts";
 import { GitCommandError, mainProblem, runGit, tryGit } from "./runner.ts";
 import { parseRepoUrl } from "./url.ts";
 import { futurePath, type GitSettings } from "./workspace.ts";
@@ -93,6 +93,7 @@ export async function cloneRepo(
     });
   } catch (error) {
     await cleanUp(dest, existed, missing);
+    if (isReadOnlyFs(error)) throw readOnlyError(`clone ${parsed.url} into ${dest}`, cwd, error);
     if (error instanceof GitCommandError) throw classifyCloneError(error, parsed.url, input.branch);
     throw error;
   }

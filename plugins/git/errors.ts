@@ -18,6 +18,8 @@ export type GitErrorCode =
   | "GIT_NETWORK"
   | "GIT_NOT_A_REPO"
   | "GIT_SNAPSHOT_NOT_FOUND"
+  | "GIT_NOT_INSTALLED"
+  | "GIT_READ_ONLY"
   | "GIT_FAILED";
 
 /** An error the git plugin raises on purpose: a stable code and a one-line message. */
@@ -41,4 +43,24 @@ export function oneLine(text: string): string {
 /** The message of any thrown value, on one line. */
 export function messageOf(error: unknown): string {
   return oneLine(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Whether `error` says a filesystem is read-only: a Deno I/O error with code `EROFS`, or git's
+ * stderr (or any message) saying "Read-only file system".
+ */
+export function isReadOnlyFs(error: unknown): boolean {
+  if ((error as { code?: unknown } | null)?.code === "EROFS") return true;
+  const stderr = (error as { stderr?: unknown } | null)?.stderr;
+  const text = typeof stderr === "string" && stderr !== "" ? stderr : messageOf(error);
+  return /read-only file system/i.test(text);
+}
+
+/** A `GIT_READ_ONLY` error: `doing` failed because `path` is on a read-only filesystem. */
+export function readOnlyError(doing: string, path: string, cause: unknown): GitError {
+  return new GitError(
+    "GIT_READ_ONLY",
+    `cannot ${doing}: ${path} is on a read-only filesystem (nothing was changed)`,
+    { cause },
+  );
 }

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { GitError, messageOf, oneLine } from "./errors.ts";
+import { GitError, isReadOnlyFs, messageOf, oneLine, readOnlyError } from "./errors.ts";
 
 Deno.test("GitError carries a stable code and a one-line message", () => {
   const cause = new Error("inner");
@@ -16,4 +16,23 @@ Deno.test("oneLine and messageOf flatten whitespace", () => {
   assertEquals(oneLine("  a\n\tb  "), "a b");
   assertEquals(messageOf(new Error("x\ny")), "x y");
   assertEquals(messageOf("plain"), "plain");
+});
+
+Deno.test("isReadOnlyFs knows EROFS and git's message for it; readOnlyError names the path", () => {
+  const erofs = Object.assign(new Error("Read-only file system (os error 30): mkdir '/w/x'"), {
+    code: "EROFS",
+  });
+  assert(isReadOnlyFs(erofs));
+  assert(
+    isReadOnlyFs({ stderr: "fatal: could not create work tree dir 'x': Read-only file system" }),
+  );
+  assert(!isReadOnlyFs(new Error("Permission denied")));
+  assert(!isReadOnlyFs(null));
+  const error = readOnlyError("snapshot /w/x", "/w", erofs);
+  assertEquals(error.code, "GIT_READ_ONLY");
+  assertEquals(
+    error.message,
+    "cannot snapshot /w/x: /w is on a read-only filesystem (nothing was changed)",
+  );
+  assertEquals(error.cause, erofs);
 });

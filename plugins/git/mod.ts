@@ -9,10 +9,11 @@
  *
  * @module
  */
+import { posix } from "node:path";
 import type { Operation } from "../../interfaces.ts";
 import { PLUGIN_API_VERSION } from "../../interfaces.ts";
 import { gitActions, SCHEMAS } from "./actions.ts";
-import { GitError } from "./errors.ts";
+import { GitError, isReadOnlyFs, readOnlyError } from "./errors.ts";
 import { runGit } from "./runner.ts";
 import { SNAPSHOT_REF_PREFIX } from "./snapshot.ts";
 import { type GitSettings, parseSettings } from "./workspace.ts";
@@ -36,14 +37,18 @@ export const Ops: Operation = {
   async initialize(ctx) {
     settings = parseSettings(ctx.config);
     // The workspace root is the plugin's own folder: make it on first use.
-    await Deno.stat(settings.workspaceRoot).catch(async (error) => {
+    const root = settings.workspaceRoot;
+    await Deno.stat(root).catch(async (error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
-      await Deno.mkdir(settings!.workspaceRoot, { recursive: true });
+      await Deno.mkdir(root, { recursive: true }).catch((error) => {
+        if (isReadOnlyFs(error)) {
+          throw readOnlyError(`make the workspace root ${root}`, posix.dirname(root), error);
+        }
+        throw error;
+      });
     });
-    const version = await runGit(settings.workspaceRoot, ["--version"], {
-      workspaceRoot: settings.workspaceRoot,
-    }).catch((error) => {
-      if (error instanceof Deno.errors.NotCapable) throw error;
+    const version = await runGit(root, ["--version"], { workspaceRoot: root }).catch((error) => {
+      if (error instanceof Deno.errors.NotCapable || error instanceof GitError) throw error;
       throw new GitError("GIT_FAILED", `cannot run git: ${(error as Error).message}`, {
         cause: error,
       });

@@ -17,7 +17,7 @@ import type { SimpleGit, SimpleGitProgressEvent } from "simple-git";
 import process from "node:process";
 import { Buffer } from "node:buffer";
 import { posix } from "node:path";
-import { oneLine } from "./errors.ts";
+import { GitError, oneLine } from "./errors.ts";
 
 /** Variables copied from the host environment into git's, when the Worker may read them. */
 export const PASSTHROUGH_ENV: readonly string[] = [
@@ -143,7 +143,12 @@ export async function openGit(dir: string, options: RunOptions = {}): Promise<Si
       const stderr = Buffer.concat(result.stdErr).toString("utf8");
       const detail = stderr || (error instanceof Error ? error.message : "");
       // simple-git rethrows its own GitError as is (anything else it wraps into a string)
-      const failure: Failed = { exitCode: result.exitCode, stderr: detail };
+      const spawnCode = (error as { code?: unknown } | undefined)?.code;
+      const failure: Failed = {
+        exitCode: result.exitCode,
+        stderr: detail,
+        ...(typeof spawnCode === "string" ? { spawnCode } : {}),
+      };
       return Object.assign(new SimpleGitError(undefined, mainProblem(detail)), { failure });
     },
   });
@@ -164,7 +169,16 @@ export async function runGit(
     if (failure && Number.isInteger(failure.exitCode)) {
       throw new GitCommandError(args, failure.exitCode, failure.stderr, { cause: error });
     }
-    throw spawnFailure(args, failure?.stderr ?? String((error as Error)?.message ?? error), error);
+    const text = failure?.stderr ?? String((error as Error)?.message ?? error);
+    const failed = spawnFailure(args, text, error);
+    if (
+      failed instanceof GitCommandError && isNotFound(failure?.spawnCode, text) &&
+      await isDirectory(dir)
+    ) {
+      // The directory is there, so the one thing spawn did not find is git itself.
+      throw notInstalled(args, gitEnv(options.env, options.workspaceRoot).PATH, error);
+    }
+    throw failed;
   }
 }
 
@@ -181,9 +195,34 @@ function spawnFailure(args: readonly string[], text: string, cause: unknown): Er
   return new GitCommandError(args, -1, first, { cause });
 }
 
+/** Whether a spawn failure says the program was not found (`ENOENT`, Deno's `NotFound`). */
+function isNotFound(code: string | undefined, text: string): boolean {
+  return code === "ENOENT" || /\bENOENT\b|\bNotFound\b|entity not found/.test(text);
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(dir)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/** `GIT_NOT_INSTALLED`: git is not on `path`; says which command could not run. */
+export function notInstalled(args: readonly string[], path: string, cause?: unknown): GitError {
+  return new GitError(
+    "GIT_NOT_INSTALLED",
+    `git is not installed or not found on PATH (${path}): the git plugin cannot run ` +
+      `"git ${args[0] ?? ""}"; install git (e.g. apt-get install git) and try again`,
+    { cause },
+  );
+}
+
 interface Failed {
   exitCode: number;
   stderr: string;
+  /** The spawn error's code (e.g. `ENOENT`) when git did not start. */
+  spawnCode?: string;
 }
 
 /** Like {@link runGit} but resolves to `undefined` when git exits non-zero. */

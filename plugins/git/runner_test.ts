@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { git, makeRepo, makeTempDir } from "../../tests/_support/git_fixtures.ts";
+import { GitError } from "./errors.ts";
 import { GitCommandError, gitEnv, mainProblem, runGit, tryGit } from "./runner.ts";
 
 Deno.test("gitEnv never prompts, uses the C locale and stops discovery above the workspace", () => {
@@ -62,4 +63,25 @@ Deno.test("mainProblem prefers the first fatal line over generic later ones", ()
   assertEquals(mainProblem(stderr), "fatal: '/x' does not appear to be a git repository");
   assertEquals(mainProblem("warning: a\nsomething else\n"), "something else");
   assertEquals(mainProblem(""), "no message");
+});
+
+Deno.test("git missing from PATH is GIT_NOT_INSTALLED, naming PATH and the command, for runGit and tryGit", async () => {
+  const root = await makeTempDir();
+  try {
+    const noGit = `${root}/bin`;
+    await Deno.mkdir(noGit);
+    for (const run of [runGit, tryGit]) {
+      const error = await assertRejects(
+        () => run(root, ["status"], { env: { PATH: noGit } }),
+        GitError,
+      );
+      assertEquals(error.code, "GIT_NOT_INSTALLED");
+      assert(error.message.startsWith("git is not installed or not found on PATH"), error.message);
+      assert(error.message.includes(`(${noGit})`), error.message);
+      assert(error.message.includes('"git status"'), error.message);
+      assert(!error.message.includes("\n"));
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

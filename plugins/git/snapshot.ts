@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { GitError } from "./errors.ts";
+import { GitError, isReadOnlyFs, readOnlyError } from "./errors.ts";
 import { runGit, tryGit } from "./runner.ts";
 import { repoRoot } from "./status.ts";
 import { existingDir, type GitSettings } from "./workspace.ts";
@@ -131,6 +131,9 @@ export async function createSnapshot(
     ], { ...opts, env: identity })).trim();
     await runGit(root, ["update-ref", "-m", `repocate: snapshot ${id}`, ref, commit, ""], opts);
     return { id, ref, commit, parent, message: text, createdAt, tree };
+  } catch (error) {
+    if (isReadOnlyFs(error)) throw readOnlyError(`snapshot ${root}`, root, error);
+    throw error;
   } finally {
     for (const path of [tempIndex, `${tempIndex}.lock`]) {
       await Deno.remove(path).catch(() => {});

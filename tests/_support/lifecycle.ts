@@ -33,11 +33,23 @@ export interface Sandbox {
   repos: string;
 }
 
-/** Writes a manifest equal to repocate's own, with `REPOCATE_HOME` set to `home`. */
-export async function sandboxManifest(dir: string, home: string): Promise<string> {
-  const text = (await Deno.readTextFile(join(ROOT, "plugins.json")))
+/**
+ * Writes a manifest equal to repocate's own, with `REPOCATE_HOME` set to `home` and, if given,
+ * every plugin's `isolation` set.
+ */
+export async function sandboxManifest(
+  dir: string,
+  home: string,
+  isolation?: "worker" | "process",
+): Promise<string> {
+  let text = (await Deno.readTextFile(join(ROOT, "plugins.json")))
     .replaceAll("${REPOCATE_HOME}", home)
     .replaceAll('"./plugins/', `"${ROOT}plugins/`);
+  if (isolation) {
+    const manifest = JSON.parse(text);
+    for (const plugin of manifest.plugins) plugin.isolation = isolation;
+    text = JSON.stringify(manifest, null, 2);
+  }
   const file = join(dir, "plugins.json");
   await Deno.writeTextFile(file, text);
   return file;
@@ -46,12 +58,15 @@ export async function sandboxManifest(dir: string, home: string): Promise<string
 /** Removes every container and volume labelled with environments of `home`, and their images. */
 
 /** Runs `fn` in a fresh sandbox; always removes what it made. */
-export async function withSandbox(fn: (s: Sandbox) => Promise<void>): Promise<void> {
+export async function withSandbox(
+  fn: (s: Sandbox) => Promise<void>,
+  options: { isolation?: "worker" | "process" } = {},
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "repocate-life-" });
   const home = join(dir, "home");
   const repos = join(dir, "repos");
   await Deno.mkdir(repos, { recursive: true });
-  const manifestFile = await sandboxManifest(dir, home);
+  const manifestFile = await sandboxManifest(dir, home, options.isolation);
   const runtime = await openRuntime({
     manifestFile,
     cacheDir: join(dir, "cache"),
