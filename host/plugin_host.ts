@@ -283,6 +283,7 @@ export class PluginHost {
         ...a,
         invoke: async (input, onProgress) =>
           (await this.#ensureWorker(loaded)).call(a.name, input, onProgress),
+        prepare: () => void this.#ensureWorker(loaded).catch(() => {}),
       })),
     });
     const status = this.#status.get(entry.name)!;

@@ -393,6 +393,32 @@ Deno.test("an unchanged plugin is registered from the cache and its Worker start
   }
 });
 
+Deno.test("preparing actions starts their plugins' Workers side by side, before any call", async () => {
+  const project = await tempProject([probe("first"), probe("second"), probe("idle")]);
+  try {
+    await (await openRuntime(project.options())).close();
+    const runtime = await openRuntime(project.options());
+    try {
+      assertEquals(runtime.host.list().map((s) => s.running), [false, false, false]);
+      runtime.registry.prepare(["first.echo", "second.noop", "no.such-action"]);
+      const started = () => ["first", "second"].every((n) => runtime.host.get(n)?.running);
+      for (let i = 0; i < 100 && !started(); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assertEquals(runtime.host.list().map((s) => [s.name, s.running]), [
+        ["first", true],
+        ["second", true],
+        ["idle", false],
+      ]);
+      assertEquals(await runtime.registry.invoke("first.echo", { n: 2 }), { n: 2 });
+    } finally {
+      await runtime.close();
+    }
+  } finally {
+    await project.cleanup();
+  }
+});
+
 Deno.test("a cached plugin that no longer starts fails its first call, is unloaded, and loads eagerly next time", async () => {
   const needed = await Deno.makeTempFile();
   const project = await tempProject([

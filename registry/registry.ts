@@ -188,6 +188,14 @@ export class Registry {
     return await action.invoke(input, options.onProgress ?? (() => {}));
   }
 
+  /**
+   * Prepares the named actions ({@link RegisteredAction.prepare}): their plugins start now, side
+   * by side. Unknown names are ignored.
+   */
+  prepare(names: string[]): void {
+    for (const name of names) this.#actions.get(name)?.prepare?.();
+  }
+
   /** Calls `listener` on every change until the returned function is called. */
   subscribe(listener: (event: RegistryEvent) => void): () => void {
     this.#listeners.add(listener);

@@ -39,6 +39,12 @@ export interface ActionInfo {
 export interface RegisteredAction extends ActionInfo {
   /** Runs the action. */
   invoke: Invoker;
+  /**
+   * Gets the action ready to run without running it (its plugin's Worker starts), so a command
+   * can start what it will need at once instead of one after another. Never throws; a failure
+   * shows when the action is invoked.
+   */
+  prepare?: () => void;
 }
 
 /** A change to the registry, as delivered to listeners. */

@@ -24,10 +24,11 @@ import type { EnvSettings } from "./settings.ts";
 /**
  * Fails before anything is done when an action `what` needs is not registered, which means
  * its plugin did not load: names the plugin and the actions (the plugin's load error says why).
+ * Otherwise starts the plugins of those actions side by side, ahead of their first calls.
  */
 export function requireActions(services: Services, what: string, actions: string[]): void {
   const missing = actions.filter((a) => !services.has(a));
-  if (missing.length === 0) return;
+  if (missing.length === 0) return services.prepare(actions);
   const plugins = [...new Set(missing.map((a) => `"${a.split(".")[0]}"`))];
   throw new RepocateError(
     "PLUGIN_UNLOADED",

@@ -100,6 +100,11 @@ export class Services {
     return list as unknown as T[];
   }
 
+  /** Starts the plugins of `actions` side by side (see `Registry.prepare`). */
+  prepare(actions: string[]): void {
+    this.#registry.prepare(actions);
+  }
+
   /** Whether the action exists (its plugin is loaded). */
   has(action: string): boolean {
     return this.#registry.getAction(action) !== undefined;
