@@ -288,6 +288,14 @@ export class PluginWorker {
               `(timeouts.callMs in plugins.json); the plugin was stopped`,
           ),
         );
+        if (this.#options.isolation !== "process") {
+          this.#options.onLog?.(
+            "warn",
+            "a Worker stuck in a synchronous loop cannot be stopped (Deno 2.9): it may keep a CPU " +
+              'core busy until repocate exits; "isolation": "process" in plugins.json lets ' +
+              "repocate kill it",
+          );
+        }
         this.#die(`plugin "${name}" was stopped: action "${action}" timed out`);
       }, timeouts.callMs);
       this.#calls.set(id, { resolve, reject, onProgress, timer });
