@@ -71,6 +71,19 @@ try {
       throw new Error(`create ${name} failed: ${JSON.stringify(events.at(-1))}`);
     }
   });
+  // The engine's events of the creates (each makes the docker plugin list the containers anew)
+  // may still be arriving: measure the steady state, once the list's tag held for 2 s.
+  const settled = performance.now();
+  let tag = "";
+  let since = performance.now();
+  while (performance.now() - since < 2000 && performance.now() - settled < 120_000) {
+    const res = await server.request("/v1/environments");
+    await res.body?.cancel();
+    const now = res.headers.get("etag") ?? "";
+    if (now !== tag) [tag, since] = [now, performance.now()];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  console.error(`the list settled after ${((performance.now() - settled) / 1000).toFixed(1)} s`);
   const body = await (await server.request("/v1/environments")).text();
   const bare = new Hono().get(
     "/v1/environments",

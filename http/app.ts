@@ -4,7 +4,7 @@
  *
  * Every request passes, in order: metrics, security headers, the Host guard (loopback binds),
  * CORS (only when origins are configured), the Origin guard, bearer auth (when a token is set),
- * the body size limit; then its route. One `onError` turns every failure into
+ * the body size limit; then its route. A guard that is off is not in the chain at all. One `onError` turns every failure into
  * `{ error: { code, message } }` with the status {@link statusFor} gives.
  *
  * @module
@@ -17,7 +17,7 @@ import type { AppDeps } from "./deps.ts";
 import { contextOf } from "./deps.ts";
 import { errorHandler, notFoundHandler, RequestError, statusFor } from "./errors.ts";
 import { instrumentRegistry, Metrics, metricsMiddleware } from "./metrics.ts";
-import { bearerAuth, hostGuard, originGuard } from "./security.ts";
+import { bearerAuth, hostGuard, originGuard, securityHeaders } from "./security.ts";
 import { environmentRoutes } from "./routes/environments.ts";
 import { operationRoutes } from "./routes/operations.ts";
 import { pluginRoutes } from "./routes/plugins.ts";
@@ -44,13 +44,8 @@ export function createApp(deps: AppDeps): Hono {
 
   const app = new Hono();
   app.use(metricsMiddleware(metrics));
-  app.use(async (c, next) => {
-    await next();
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("X-Frame-Options", "DENY");
-    c.header("Referrer-Policy", "no-referrer");
-  });
-  app.use(hostGuard(deps.allowedHosts ?? null));
+  app.use(securityHeaders);
+  if (deps.allowedHosts) app.use(hostGuard(deps.allowedHosts));
   if (origins.length) {
     app.use(cors({
       origin: origins,
@@ -61,7 +56,7 @@ export function createApp(deps: AppDeps): Hono {
     }));
   }
   app.use(originGuard(origins));
-  app.use(bearerAuth(deps.auth.token));
+  if (deps.auth.token !== null) app.use(bearerAuth(deps.auth.token));
   app.use(bodyLimit({
     maxSize: limit,
     onError: () => {

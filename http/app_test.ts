@@ -14,6 +14,7 @@ import { envSettings } from "../core/env/settings.ts";
 import { createApp, routeTable } from "./app.ts";
 import type { AppDeps } from "./deps.ts";
 import { statusFor } from "./errors.ts";
+import { SECURITY_HEADERS } from "./security.ts";
 import { openApiDocument } from "./openapi.ts";
 
 /** An app over a stub runtime whose registry offers `stub.*` actions. */
@@ -190,4 +191,26 @@ Deno.test("bodies over the limit are refused with 413 before any route reads the
     body: new Blob([JSON.stringify({ text: "x".repeat(200) })]).stream(),
   });
   assertEquals(chunked.status, 413, "a body without Content-Length is counted too");
+});
+
+Deno.test("every answer carries the security headers, whatever route or error made it", async () => {
+  const { app, operations } = stubApp();
+  const op = operations.start("test.op", "x", () => Promise.resolve({ fine: true }));
+  await new Promise((r) => setTimeout(r, 0));
+  const paths = routeTable(app).map((r) => {
+    const [method, path] = r.split(" ");
+    return [
+      method,
+      path.replace("{path}", "index.html").replace("{id}", op.id)
+        .replace(/\{\w+\}/g, "x"),
+    ];
+  });
+  paths.push(["GET", "/"], ["GET", "/nowhere"], ["GET", `/v1/operations/${op.id}/events`]);
+  for (const [method, path] of paths) {
+    const res = await app.request(path, { method, body: method === "GET" ? undefined : "{}" });
+    await res.body?.cancel();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      assertEquals(res.headers.get(name), value, `${method} ${path} (${res.status}): ${name}`);
+    }
+  }
 });

@@ -9,7 +9,7 @@ import type { OperationStore } from "../core/operations.ts";
 import type { EnvSettings } from "../core/env/settings.ts";
 import { Services } from "../core/env/services.ts";
 import { type Environment, listEnvironments } from "../core/env/environments.ts";
-import type { EnvironmentView } from "../core/env/view.ts";
+import type { EnvironmentView, ViewSnapshot } from "../core/env/view.ts";
 import type { Metrics } from "./metrics.ts";
 
 /** The inputs of `createApp`. */
@@ -52,6 +52,11 @@ export interface Ctx {
   services: Services;
   /** The environments now: from the live view when it is fed, else from the engine. */
   environments(): Promise<Environment[]>;
+  /**
+   * The environments now as JSON text: the live view's kept text and tag (synchronously when
+   * it is fresh), else serialized from the engine's answer, without a tag.
+   */
+  listing(): Listing | Promise<Listing>;
   /** Metrics. */
   metrics: Metrics;
   /** Aborted at shutdown. */
@@ -62,7 +67,15 @@ export interface Ctx {
   uiDir: string;
   /** Serializes changes to the manifest and the set of loaded plugins. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Whether CORS is on: its middleware adds headers to the response the route builds through
+   * the context, so a route must not make its own `Response`.
+   */
+  cors: boolean;
 }
+
+/** The environment list as JSON text, and its strong entity tag when it has one. */
+export type Listing = Pick<ViewSnapshot, "json"> & { etag: string | null };
 
 /** A function that runs calls one after another. */
 export function serializer(): <T>(fn: () => Promise<T>) => Promise<T> {
@@ -77,17 +90,25 @@ export function serializer(): <T>(fn: () => Promise<T>) => Promise<T> {
 /** Makes the routes' context from `deps` (defaults filled). */
 export function contextOf(deps: AppDeps, metrics: Metrics, uiDir: string): Ctx {
   const services = new Services(deps.runtime.registry);
+  const view = deps.view ?? null;
   return {
     runtime: deps.runtime,
     settings: deps.settings,
     operations: deps.operations,
     services,
-    environments: () =>
-      deps.view?.live ? deps.view.list() : listEnvironments(services, deps.settings),
+    environments: () => view?.live ? view.list() : listEnvironments(services, deps.settings),
+    listing: () =>
+      view?.live
+        ? view.current() ?? view.snapshot()
+        : listEnvironments(services, deps.settings).then((list) => ({
+          json: JSON.stringify(list),
+          etag: null,
+        })),
     metrics,
     shutdown: deps.shutdown ?? new AbortController().signal,
     log: deps.log ?? ((line) => console.error(line)),
     uiDir,
     exclusive: serializer(),
+    cors: (deps.corsOrigins ?? []).length > 0,
   };
 }

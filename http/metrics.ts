@@ -7,13 +7,14 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { matchedRoutes, routePath } from "hono/route";
+import { matchedRoutes } from "hono/route";
 import type { Registry } from "../registry/mod.ts";
 
 /** Upper bounds (seconds) of the request duration histogram's buckets. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 interface Histogram {
+  /** Observations per bucket (not cumulative); the last one is `+Inf`. */
   counts: number[];
   sum: number;
   count: number;
@@ -28,6 +29,21 @@ function labels(pairs: Record<string, string>): string {
   return inner ? `{${inner}}` : "";
 }
 
+/** Index of the first bucket holding `seconds` (`DURATION_BUCKETS.length` for `+Inf`). */
+function bucketOf(seconds: number): number {
+  let i = 0;
+  while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]) i++;
+  return i;
+}
+
+/** Series of one method and route: requests by status and the duration histogram. */
+interface RouteSeries {
+  method: string;
+  route: string;
+  statuses: Map<number, number>;
+  durations: Histogram;
+}
+
 /** Gauges read at scrape time; `environments` is null when Docker could not be asked. */
 export interface Gauges {
   /** Operations by state. */
@@ -40,23 +56,25 @@ export interface Gauges {
 
 /** Collected counters and histograms of one server. */
 export class Metrics {
-  #requests = new Map<string, number>();
-  #durations = new Map<string, Histogram>();
+  /** By method, then route: kept apart so recording a request makes no key. */
+  #routes = new Map<string, Map<string, RouteSeries>>();
   #actions = new Map<string, number>();
 
   /** Counts one request and records its duration. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = JSON.stringify([method, route, String(status)]);
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
-    const hKey = JSON.stringify([method, route]);
-    const h = this.#durations.get(hKey) ??
-      { counts: DURATION_BUCKETS.map(() => 0), sum: 0, count: 0 };
-    DURATION_BUCKETS.forEach((bound, i) => {
-      if (seconds <= bound) h.counts[i]++;
-    });
+    let byRoute = this.#routes.get(method);
+    if (!byRoute) this.#routes.set(method, byRoute = new Map());
+    let series = byRoute.get(route);
+    if (!series) {
+      const counts = new Array<number>(DURATION_BUCKETS.length + 1).fill(0);
+      series = { method, route, statuses: new Map(), durations: { counts, sum: 0, count: 0 } };
+      byRoute.set(route, series);
+    }
+    series.statuses.set(status, (series.statuses.get(status) ?? 0) + 1);
+    const h = series.durations;
+    h.counts[bucketOf(seconds)]++;
     h.sum += seconds;
     h.count++;
-    this.#durations.set(hKey, h);
   }
 
   /** Counts one action call: outcome `ok` or `error`. */
@@ -70,17 +88,21 @@ export class Metrics {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) =>
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    const series = [...this.#routes.values()].flatMap((byRoute) => [...byRoute.values()]);
     family("repocate_http_requests_total", "counter", "HTTP requests by method, route, status.");
-    for (const [key, n] of this.#requests) {
-      const [method, route, status] = JSON.parse(key);
-      out.push(`repocate_http_requests_total${labels({ method, route, status })} ${n}`);
+    for (const { method, route, statuses } of series) {
+      for (const [code, n] of statuses) {
+        const status = String(code);
+        out.push(`repocate_http_requests_total${labels({ method, route, status })} ${n}`);
+      }
     }
     const d = "repocate_http_request_duration_seconds";
     family(d, "histogram", "HTTP request duration in seconds by method and route.");
-    for (const [key, h] of this.#durations) {
-      const [method, route] = JSON.parse(key);
+    for (const { method, route, durations: h } of series) {
+      let cumulative = 0;
       DURATION_BUCKETS.forEach((bound, i) => {
-        out.push(`${d}_bucket${labels({ method, route, le: String(bound) })} ${h.counts[i]}`);
+        cumulative += h.counts[i];
+        out.push(`${d}_bucket${labels({ method, route, le: String(bound) })} ${cumulative}`);
       });
       out.push(`${d}_bucket${labels({ method, route, le: "+Inf" })} ${h.count}`);
       out.push(`${d}_sum${labels({ method, route })} ${h.sum}`);
@@ -111,8 +133,8 @@ export function metricsMiddleware(metrics: Metrics): MiddlewareHandler {
     try {
       await next();
     } finally {
-      const matched = matchedRoutes(c).at(c.req.routeIndex);
-      const route = matched && matched.method !== "ALL" ? routePath(c) : "unmatched";
+      const matched = matchedRoutes(c)[c.req.routeIndex];
+      const route = matched && matched.method !== "ALL" ? matched.path : "unmatched";
       metrics.observeRequest(c.req.method, route, c.res.status, (performance.now() - start) / 1e3);
     }
   };

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { hostName, isLoopback, isOpenPath, sameSecret } from "./security.ts";
+import { hostName, isLoopback, isOpenPath, sameSecret, secretMatcher } from "./security.ts";
 
 Deno.test("loopback addresses are told from the rest", () => {
   for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"]) {
@@ -16,11 +16,19 @@ Deno.test("the host part of a Host header drops the port and keeps IPv6 brackets
   assertEquals(hostName("127.0.0.1"), "127.0.0.1");
 });
 
-Deno.test("secrets compare equal only when identical, whatever their lengths", async () => {
-  assert(await sameSecret("abc", "abc"));
-  assert(!(await sameSecret("abc", "abd")));
-  assert(!(await sameSecret("abc", "abcd")));
-  assert(!(await sameSecret("", "a")));
+Deno.test("secrets compare equal only when identical, whatever their lengths", () => {
+  assert(sameSecret("abc", "abc"));
+  assert(!sameSecret("abc", "abd"));
+  assert(!sameSecret("abc", "abcd"));
+  assert(!sameSecret("abcd", "abc"));
+  assert(!sameSecret("abcabc", "abc"), "a repeated secret is not the secret");
+  assert(!sameSecret("", "a"));
+  assert(!sameSecret("a", ""));
+  assert(sameSecret("", ""));
+  const matches = secretMatcher("t0k3n-t0k3n-t0k3n-t0k3n");
+  assert(matches("t0k3n-t0k3n-t0k3n-t0k3n"));
+  assert(!matches("t0k3n-t0k3n-t0k3n-t0k3N"));
+  assert(!matches("t0k3n"));
 });
 
 Deno.test("only /healthz and the static UI are open without a token", () => {

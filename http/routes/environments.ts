@@ -26,8 +26,9 @@ import {
   stopEnvironment,
 } from "../../core/env/operations.ts";
 import { rebuildEnvironment } from "../../core/env/rebuild.ts";
-import type { Ctx } from "../deps.ts";
+import type { Ctx, Listing } from "../deps.ts";
 import { check, readBody } from "../validate.ts";
+import { SECURITY_HEADERS } from "../security.ts";
 
 const ref = (max: number) => z.string().min(1).max(max);
 
@@ -51,6 +52,54 @@ const asJson = (value: unknown) => value as JsonValue;
 /** Answers 202 with an operation and where to follow it. */
 function accepted(c: Context, operation: OperationRecord): Response {
   return c.json({ operation }, 202, { Location: `/v1/operations/${operation.id}` });
+}
+
+/**
+ * Whether an `If-None-Match` value names `etag`: `*`, or a list of tags compared weakly (a
+ * `W/` prefix ignored), as RFC 9110 asks for GET.
+ */
+export function noneMatchHits(header: string, etag: string): boolean {
+  if (header === etag) return true;
+  for (const part of header.split(",")) {
+    const tag = part.trim();
+    if (tag === "*" || tag === etag || (tag.startsWith("W/") && tag.slice(2) === etag)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Answers listings: `304` when the client's `If-None-Match` names the tag, else the text.
+ *
+ * Unless CORS is on (`direct` false), a tagged listing's answer is made directly as a
+ * `Response` from header records kept per tag, the security headers included, because Hono
+ * would build a `Headers` object per request, and Deno sends a `Response` made from a record
+ * faster. With CORS on, the answer goes through the context, which carries its headers.
+ */
+function listingAnswerer(direct: boolean): (c: Context, listing: Listing) => Response {
+  type Headers = Record<string, string>;
+  /** The headers of a 304 and a 200 answer for one tag. */
+  let kept: { etag: string; notModified: Headers; ok: Headers } | null = null;
+  return (c, listing) => {
+    const { etag } = listing;
+    if (etag === null) return c.body(listing.json, 200, { "Content-Type": "application/json" });
+    if (kept?.etag !== etag) {
+      // No freshness is given (no Cache-Control, no Last-Modified): a client that keeps the
+      // list revalidates it with If-None-Match before each use.
+      const notModified = { ...(direct ? SECURITY_HEADERS : {}), ETag: etag };
+      kept = { etag, notModified, ok: { ...notModified, "Content-Type": "application/json" } };
+    }
+    const noneMatch = c.req.header("if-none-match");
+    if (noneMatch !== undefined && noneMatchHits(noneMatch, etag)) {
+      return direct
+        ? new Response(null, { status: 304, headers: kept.notModified })
+        : c.body(null, 304, kept.notModified);
+    }
+    return direct
+      ? new Response(listing.json, { headers: kept.ok })
+      : c.body(listing.json, 200, kept.ok);
+  };
 }
 
 /** Registers the environment routes on `app`. */
@@ -82,8 +131,12 @@ export function environmentRoutes(app: Hono, ctx: Ctx): void {
     }
   };
 
-  app.get("/v1/environments", async (c) => {
-    return c.json(await ctx.environments());
+  // The hot path: the live view keeps the list's JSON text and tag, so a request that finds
+  // them fresh is answered at once, without serializing or awaiting anything.
+  const answerListing = listingAnswerer(!ctx.cors);
+  app.get("/v1/environments", (c): Response | Promise<Response> => {
+    const listing = ctx.listing();
+    return "json" in listing ? answerListing(c, listing) : listing.then((l) => answerListing(c, l));
   });
 
   app.post("/v1/environments", async (c) => {
