@@ -16,7 +16,8 @@ import { missingHostGrants } from "./host_grants.ts";
 import { type PluginReady, PluginWorker } from "./plugin_worker.ts";
 import { sha256 } from "./hash.ts";
 import { PLUGIN_API_VERSION } from "../interfaces.ts";
-import { PROTOCOL_VERSION } from "../protocol/messages.ts";
+import { PROTOCOL_VERSION, type WireAction } from "../protocol/messages.ts";
+import { compileSchema, InvalidSchemaError } from "../registry/validate.ts";
 import { moduleUrlFor, type PreparedPlugin, preparePlugin } from "./prepare.ts";
 import { typeCheckPlugin } from "./typecheck.ts";
 import { join } from "@std/path";
@@ -252,6 +253,16 @@ export class PluginHost {
     const { loaded, ready, fromCache } = opened;
     const dead = loaded.worker?.deadReason;
     if (dead) return this.#fail(entry.name, new RepocateError("PLUGIN_CRASHED", dead));
+    // A fresh registration has every input schema compiled before it counts (a cached one passed
+    // this when it was made), so a schema ajv refuses fails the load, not a later call.
+    const fault = fromCache ? undefined : await firstSchemaFault(ready.actions);
+    if (fault) {
+      loaded.worker?.terminate("unloaded: its registration was refused");
+      return this.#fail(
+        entry.name,
+        new RepocateError("PLUGIN_SHAPE", `plugin "${entry.name}" was refused: ${fault}`),
+      );
+    }
     try {
       this.#register(loaded, ready);
     } catch (error) {
@@ -399,4 +410,17 @@ function pathVariable(): string {
   } catch {
     return "not readable";
   }
+}
+
+/** The first action whose input schema ajv refuses, as `action "x": invalid input schema: …`. */
+async function firstSchemaFault(actions: WireAction[]): Promise<string | undefined> {
+  for (const action of actions) {
+    try {
+      await compileSchema(action.inputSchema);
+    } catch (error) {
+      if (error instanceof InvalidSchemaError) return `action "${action.name}": ${error.message}`;
+      throw error;
+    }
+  }
+  return undefined;
 }

@@ -167,6 +167,23 @@ Deno.test("a plugin that claims another plugin's action name is unloaded with al
   );
 });
 
+Deno.test("an input schema ajv refuses fails the plugin's first load, not a later call", async () => {
+  const unresolvable = { type: "object", properties: { a: { $ref: "#/$defs/missing" } } };
+  await withRuntime(
+    [probe("badref", { config: { inputSchema: unresolvable } }), probe("fine")],
+    async (runtime) => {
+      const status = statusOf(runtime, "badref");
+      assertEquals(status.error?.code, "PLUGIN_SHAPE");
+      assertStringIncludes(
+        status.error!.message,
+        'plugin "badref" was refused: action "badref.shaped": invalid input schema: ',
+      );
+      assertEquals(runtime.registry.listActions("badref"), []);
+      assertEquals(await runtime.registry.invoke("fine.noop", {}), null);
+    },
+  );
+});
+
 Deno.test("a plugin that throws halfway through registering leaves nothing registered", async () => {
   await withRuntime([probe("half", { config: { register: "throw" } })], (runtime) => {
     assertEquals(statusOf(runtime, "half").error?.code, "PLUGIN_INIT_FAILED");

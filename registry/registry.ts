@@ -3,16 +3,17 @@
  * It knows nothing of Workers: an action's implementation is an {@link Invoker} function.
  *
  * Invariants (registry_test.ts): a name has one owner; a batch is added whole or not at all;
- * input is validated against the action's schema before its invoker runs (a plain schema is
- * compiled then, on first use; any other at registration, see validate.ts); removing an owner
- * removes exactly what it owns; every change is announced to listeners once.
+ * input is validated against the action's schema before its invoker runs (the schema is
+ * compiled then, on first use, loading ajv; registration refuses what it can tell is invalid
+ * without ajv, see validate.ts); removing an owner removes exactly what it owns; every change
+ * is announced to listeners once.
  *
  * @module
  */
 import type { JsonValue } from "../interfaces.ts";
 import { messageOf, RepocateError } from "../errors.ts";
 import { checkActionName, checkItemKey } from "./names.ts";
-import { compileSchema, lazyValidator, plainSchema, type Validator } from "./validate.ts";
+import { InvalidSchemaError, lazyValidator, schemaFault, type Validator } from "./validate.ts";
 import type {
   ActionInfo,
   RegisteredAction,
@@ -49,7 +50,9 @@ export class Registry {
 
   /**
    * Adds everything in `batch` for `owner`, or nothing: a bad name, an invalid schema, or a
-   * name another owner holds throws and leaves the registry unchanged.
+   * name another owner holds throws and leaves the registry unchanged. Schemas are checked
+   * without ajv here ({@link schemaFault}); the rare fault only ajv finds (an unresolvable
+   * `$ref`, say) shows on the action's first call, see {@link Registry.invoke}.
    */
   registerBatch(owner: string, batch: RegistrationBatch): void {
     const items: RegisteredItem[] = [];
@@ -83,10 +86,10 @@ export class Registry {
       seenActions.add(action.name);
       let validate: Validator;
       try {
-        // A plain schema is surely valid: compiled on the action's first call (start-up).
-        validate = plainSchema(action.inputSchema)
-          ? lazyValidator(action.inputSchema)
-          : compileSchema(action.inputSchema);
+        // Compiled on the action's first call: ajv stays off start-up.
+        const fault = schemaFault(action.inputSchema);
+        if (fault) throw new InvalidSchemaError(fault);
+        validate = lazyValidator(action.inputSchema);
       } catch (error) {
         throw new TypeError(`action "${action.name}" of plugin "${owner}": ${messageOf(error)}`);
       }
@@ -160,8 +163,9 @@ export class Registry {
   }
 
   /**
-   * Validates `input` against the action's schema, then runs it. Throws `ACTION_NOT_FOUND`
-   * or `INPUT_INVALID` before anything runs; the invoker's own errors pass through.
+   * Validates `input` against the action's schema, then runs it. Throws `ACTION_NOT_FOUND`,
+   * `INPUT_INVALID`, or `PLUGIN_SHAPE` when ajv refuses the schema itself (on every call),
+   * before anything runs; the invoker's own errors pass through.
    */
   async invoke(name: string, input: JsonValue, options: InvokeOptions = {}): Promise<JsonValue> {
     const action = this.#actions.get(name);
@@ -177,7 +181,17 @@ export class Registry {
           "; `repocate actions list` shows them",
       );
     }
-    const faults = action.validate(input);
+    let faults: string[];
+    try {
+      faults = await action.validate(input);
+    } catch (error) {
+      if (!(error instanceof InvalidSchemaError)) throw error;
+      throw new RepocateError(
+        "PLUGIN_SHAPE",
+        `action "${name}" of plugin "${action.owner}": ${error.message}`,
+        { cause: error },
+      );
+    }
     if (faults.length) {
       const more = faults.length > MAX_FAULTS ? `; and ${faults.length - MAX_FAULTS} more` : "";
       throw new RepocateError(

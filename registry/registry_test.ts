@@ -269,7 +269,14 @@ Deno.test("registry refuses invalid item kinds and names with a TypeError", () =
 
 Deno.test("registry refuses an action whose input schema is not a valid JSON Schema", () => {
   const registry = new Registry();
-  const invalid: JsonSchema[] = [{ type: "nope" }, { required: "url" }, { minLength: -1 }];
+  const invalid: JsonSchema[] = [
+    { type: "nope" },
+    { required: "url" },
+    { minLength: -1 },
+    { properties: { url: { pattern: "(" } } },
+    { $defs: { url: 1 }, $ref: "#/$defs/url" },
+    { enum: [] },
+  ];
   for (const inputSchema of invalid) {
     const error = assertThrows(
       () =>
@@ -284,7 +291,25 @@ Deno.test("registry refuses an action whose input schema is not a valid JSON Sch
   assertEquals(registry.listActions(), []);
 });
 
-Deno.test("registry accepts a plugin again after unloading it, even when its schema has an $id", () => {
+Deno.test("an action whose schema only ajv finds invalid fails every call with PLUGIN_SHAPE", async () => {
+  const registry = new Registry();
+  const { invoke, calls } = counting();
+  registry.registerBatch("git", {
+    items: [],
+    actions: [action("git.clone", { inputSchema: { $ref: "#/$defs/missing" }, invoke })],
+  });
+  for (let i = 0; i < 2; i++) {
+    const error = await assertRejects(() => registry.invoke("git.clone", {}), RepocateError);
+    assertEquals(error.code, "PLUGIN_SHAPE");
+    assertStringIncludes(
+      error.message,
+      'action "git.clone" of plugin "git": invalid input schema: can\'t resolve reference',
+    );
+  }
+  assertEquals(calls, [], "the invoker was never called");
+});
+
+Deno.test("registry accepts a plugin again after unloading it, even when its schema has an $id", async () => {
   const registry = new Registry();
   const schema = (): JsonSchema => ({
     $id: "https://plugins.example/git/clone.json",
@@ -296,12 +321,15 @@ Deno.test("registry accepts a plugin again after unloading it, even when its sch
     items: [],
     actions: [action("git.clone", { inputSchema: schema() })],
   });
+  assertEquals(await registry.invoke("git.clone", { url: "x" }), null); // compiled now
   assertEquals(registry.unregisterOwner("git"), 1);
   registry.registerBatch("git", {
     items: [],
     actions: [action("git.clone", { inputSchema: schema() })],
   });
   assertEquals(registry.getAction("git.clone")?.owner, "git");
+  assertEquals(await registry.invoke("git.clone", { url: "x" }), null); // and again
+  await assertRejects(() => registry.invoke("git.clone", { url: 1 }), RepocateError);
 });
 
 Deno.test("invoke refuses input that does not match the schema before the invoker runs", async () => {

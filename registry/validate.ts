@@ -1,28 +1,42 @@
 /**
- * Compiles action input schemas (JSON Schema draft 2020-12, via ajv) into validators that return one-line
- * faults. Registry-internal.
+ * Checks action input schemas (JSON Schema draft 2020-12) and builds validators for them, via
+ * ajv, that return one-line faults. Registry-internal.
  *
- * Compiling costs milliseconds per schema, and the first compile (ajv's meta-schema) far more:
- * together most of a process's start-up. So {@link plainSchema} recognizes schemas made only of
- * common keywords with well-formed values, which ajv surely accepts, and the registry compiles
- * those on their first use ({@link lazyValidator}) instead of at registration. Every other
- * schema is compiled at registration as before, where an invalid one is refused.
+ * Loading ajv and compiling a schema cost more than the rest of a process's start-up, and
+ * registration is synchronous, so nothing here touches ajv before a validator is first called:
+ * {@link lazyValidator} imports ajv (`await import`) and compiles then. What registration can
+ * know without ajv, it checks at once: {@link schemaFault} finds the faults ajv surely refuses
+ * (a keyword of the vocabulary with a value of the wrong shape, such as `{"type": "nope"}`).
+ * The few it cannot see (an unresolvable `$ref`, an unknown `$schema`) are refused by ajv on the
+ * action's first call: {@link InvalidSchemaError}.
  *
  * @module
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import type { JsonSchema, JsonValue } from "../interfaces.ts";
+
+/** A schema that ajv refused, or that {@link schemaFault} found at fault. */
+export class InvalidSchemaError extends TypeError {
+  /** Makes the error; `reason` is why the schema is invalid. */
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`invalid input schema: ${reason}`, options);
+    this.name = "InvalidSchemaError";
+  }
+}
 
 // addUsedSchema: false keeps compiled schemas out of ajv's shared `$id` table; otherwise a second
 // schema with the same `$id` (the same plugin reloaded, or another plugin) fails to compile.
-let ajv: Ajv2020 | null = null;
-const ajvInstance = () =>
-  ajv ??= new Ajv2020({
-    allErrors: true,
-    strict: false,
-    validateSchema: true,
-    addUsedSchema: false,
-  });
+let ajv: Promise<Ajv2020> | null = null;
+function ajvInstance(): Promise<Ajv2020> {
+  if (!ajv) {
+    ajv = import("ajv/dist/2020.js").then(({ Ajv2020 }) =>
+      new Ajv2020({ allErrors: true, strict: false, validateSchema: true, addUsedSchema: false })
+    );
+    // A failed import is tried again on the next call, not remembered.
+    ajv.catch(() => ajv = null);
+  }
+  return ajv;
+}
 
 /** A key of the input as shown in a fault: as is, or JSON-quoted when odd (cut at 100). */
 function keyText(key: string): string {
@@ -37,16 +51,20 @@ function pathOf(pointer: string): string {
   return "input" + keys.map((k) => /^\d+$/.test(k) ? `[${k}]` : `.${keyText(k)}`).join("");
 }
 
-/** Checks a value; returns the faults (empty when valid). */
-export type Validator = (value: JsonValue) => string[];
+/** Checks a value against a compiled schema; returns the faults (empty when valid). */
+export type Check = (value: JsonValue) => string[];
 
-/** Compiles `schema`; throws `TypeError` with ajv's reason when the schema itself is invalid. */
-export function compileSchema(schema: JsonSchema): Validator {
+/** Checks a value; resolves to the faults (empty when valid). */
+export type Validator = (value: JsonValue) => Promise<string[]>;
+
+/** Loads ajv and compiles `schema`; throws {@link InvalidSchemaError} when ajv refuses it. */
+export async function compileSchema(schema: JsonSchema): Promise<Check> {
+  const instance = await ajvInstance();
   let validate;
   try {
-    validate = ajvInstance().compile(schema);
+    validate = instance.compile(schema);
   } catch (error) {
-    throw new TypeError(`invalid input schema: ${(error as Error).message}`);
+    throw new InvalidSchemaError((error as Error).message, { cause: error });
   }
   return (value) => {
     if (validate(value)) return [];
@@ -62,39 +80,54 @@ export function compileSchema(schema: JsonSchema): Validator {
   };
 }
 
-/** The validator of a schema {@link plainSchema} vouched for, compiled on its first call. */
+/**
+ * The validator of `schema`, compiled on its first call (which loads ajv). When ajv refuses the
+ * schema, that call and every later one reject with the same {@link InvalidSchemaError}.
+ */
 export function lazyValidator(schema: JsonSchema): Validator {
   // A copy, so that a later change to the registered object cannot change what is checked.
   const own = structuredClone(schema);
-  let compiled: Validator | null = null;
-  return (value) => (compiled ??= compileSchema(own))(value);
+  let compiled: Promise<Check> | null = null;
+  return async (value) => {
+    if (!compiled) {
+      compiled = compileSchema(own);
+      // Only a refusal is final; a failed import of ajv is tried again.
+      compiled.catch((error) => {
+        if (!(error instanceof InvalidSchemaError)) compiled = null;
+      });
+    }
+    return (await compiled)(value);
+  };
 }
 
 type Obj = Record<string, unknown>;
 
-const isObj = (v: unknown): v is Obj =>
-  typeof v === "object" && v !== null && !Array.isArray(v) &&
-  Object.getPrototypeOf(v) === Object.prototype;
-
-const TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
+/** A keyword's value: the fault at `at` (a JSON pointer into the schema), or `undefined`. */
+type KeywordCheck = (value: unknown, at: string, depth: number) => string | undefined;
 
 /** Subschemas nested deeper are left to ajv. */
 const MAX_DEPTH = 32;
 
-function isCount(v: unknown): boolean {
-  return typeof v === "number" && Number.isInteger(v) && v >= 0;
-}
+const TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
 
-function isNumber(v: unknown): boolean {
-  return typeof v === "number" && Number.isFinite(v);
-}
+const ANCHOR = /^[A-Za-z_][-A-Za-z0-9._]*$/;
 
-function isJson(v: unknown, depth: number): boolean {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
-  if (typeof v === "number") return Number.isFinite(v);
-  if (depth > MAX_DEPTH) return false;
-  if (Array.isArray(v)) return v.every((x) => isJson(x, depth + 1));
-  return isObj(v) && Object.keys(v).every((k) => k !== "__proto__" && isJson(v[k], depth + 1));
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** What ajv counts as a non-negative integer (`1.0` is one). */
+const isCount = (v: unknown) => typeof v === "number" && !(v % 1) && !Number.isNaN(v) && v >= 0;
+
+const isUniqueStrings = (v: unknown) =>
+  Array.isArray(v) && v.every((k) => typeof k === "string") && new Set(v).size === v.length;
+
+function isPattern(v: unknown): boolean {
+  if (typeof v !== "string") return false;
+  try {
+    new RegExp(v, "u"); // as ajv compiles them
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isType(v: unknown): boolean {
@@ -103,70 +136,117 @@ function isType(v: unknown): boolean {
     v.every((t) => typeof t === "string" && TYPES.has(t));
 }
 
-function isPattern(v: unknown): boolean {
-  if (typeof v !== "string") return false;
-  try {
-    new RegExp(v, "u");
-    return true;
-  } catch {
-    return false;
+const when = (ok: (v: unknown) => boolean, what: string): KeywordCheck => (v, at) =>
+  ok(v) ? undefined : `${at} must be ${what}`;
+
+const schema: KeywordCheck = (v, at, depth) => subFault(v, at, depth + 1);
+
+const schemaList: KeywordCheck = (v, at, depth) => {
+  if (!Array.isArray(v) || v.length === 0) return `${at} must be a non-empty array of schemas`;
+  for (const [i, s] of v.entries()) {
+    const fault = subFault(s, `${at}/${i}`, depth + 1);
+    if (fault) return fault;
+  }
+};
+
+const schemaMap = (keysArePatterns: boolean): KeywordCheck => (v, at, depth) => {
+  if (!isObj(v)) return `${at} must be an object of schemas`;
+  for (const k of Object.keys(v)) {
+    if (keysArePatterns && !isPattern(k)) return `${at} has an invalid regular expression: ${k}`;
+    const fault = subFault(v[k], `${at}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, depth + 1);
+    if (fault) return fault;
+  }
+};
+
+const COUNT = when(isCount, "a non-negative integer");
+const NUMBER = when((v) => typeof v === "number", "a number");
+const STRING = when((v) => typeof v === "string", "a string");
+const BOOLEAN = when((v) => typeof v === "boolean", "a boolean");
+const ANCHOR_NAME = when((v) => typeof v === "string" && ANCHOR.test(v), "an anchor name");
+
+/**
+ * The keywords of the 2020-12 vocabulary whose values have a shape to check, each with the
+ * check that mirrors ajv's: its meta-schema, its regular expressions (`u` flag), its refusal of
+ * an empty `enum`. Others (`const`, `default`, `$schema`, unknown ones) are left to ajv.
+ */
+const KEYWORDS: Record<string, KeywordCheck> = {
+  type: when(isType, "a JSON type or a non-empty list of distinct ones"),
+  enum: when((v) => Array.isArray(v) && v.length > 0, "a non-empty array"),
+  required: when(isUniqueStrings, "an array of distinct strings"),
+  dependentRequired: (v, at) => {
+    if (!isObj(v)) return `${at} must be an object of arrays of distinct strings`;
+    const bad = Object.keys(v).find((k) => !isUniqueStrings(v[k]));
+    return bad === undefined ? undefined : `${at}/${bad} must be an array of distinct strings`;
+  },
+  minLength: COUNT,
+  maxLength: COUNT,
+  minItems: COUNT,
+  maxItems: COUNT,
+  minContains: COUNT,
+  maxContains: COUNT,
+  minProperties: COUNT,
+  maxProperties: COUNT,
+  minimum: NUMBER,
+  maximum: NUMBER,
+  exclusiveMinimum: NUMBER,
+  exclusiveMaximum: NUMBER,
+  multipleOf: when((v) => typeof v === "number" && v > 0, "a number > 0"),
+  pattern: when(isPattern, "a valid regular expression"),
+  uniqueItems: BOOLEAN,
+  properties: schemaMap(false),
+  patternProperties: schemaMap(true),
+  dependentSchemas: schemaMap(false),
+  $defs: schemaMap(false),
+  definitions: schemaMap(false),
+  anyOf: schemaList,
+  oneOf: schemaList,
+  allOf: schemaList,
+  prefixItems: schemaList,
+  additionalProperties: schema,
+  propertyNames: schema,
+  unevaluatedProperties: schema,
+  items: schema,
+  contains: schema,
+  unevaluatedItems: schema,
+  not: schema,
+  if: schema,
+  then: schema,
+  else: schema,
+  contentSchema: schema,
+  contentEncoding: STRING,
+  contentMediaType: STRING,
+  format: STRING,
+  title: STRING,
+  description: STRING,
+  $comment: STRING,
+  examples: when(Array.isArray, "an array"),
+  deprecated: BOOLEAN,
+  readOnly: BOOLEAN,
+  writeOnly: BOOLEAN,
+  $ref: STRING,
+  $dynamicRef: STRING,
+  $id: when((v) => typeof v === "string" && /^[^#]*#?$/.test(v), "a URI without a fragment"),
+  $anchor: ANCHOR_NAME,
+  $dynamicAnchor: ANCHOR_NAME,
+};
+
+function subFault(v: unknown, at: string, depth: number): string | undefined {
+  if (typeof v === "boolean") return undefined;
+  if (!isObj(v)) return `${at} must be an object or a boolean`;
+  if (depth > MAX_DEPTH) return undefined;
+  for (const k of Object.keys(v)) {
+    const fault = Object.hasOwn(KEYWORDS, k) ? KEYWORDS[k](v[k], `${at}/${k}`, depth) : undefined;
+    if (fault) return fault;
   }
 }
 
-function isSchemaList(v: unknown, depth: number): boolean {
-  return Array.isArray(v) && v.length > 0 && v.every((s) => isSub(s, depth + 1));
-}
-
-/** Each keyword the quick check knows, with what its value must be. */
-const KEYWORDS: Record<string, (v: unknown, depth: number) => boolean> = {
-  type: isType,
-  properties: (v, d) =>
-    isObj(v) && Object.keys(v).every((k) => k !== "__proto__" && isSub(v[k], d + 1)),
-  required: (v) =>
-    Array.isArray(v) && v.every((k) => typeof k === "string") && new Set(v).size === v.length,
-  additionalProperties: (v, d) => isSub(v, d + 1),
-  propertyNames: (v, d) => isSub(v, d + 1),
-  items: (v, d) => isSub(v, d + 1),
-  not: (v, d) => isSub(v, d + 1),
-  anyOf: isSchemaList,
-  oneOf: isSchemaList,
-  allOf: isSchemaList,
-  enum: (v, d) => Array.isArray(v) && v.length > 0 && isJson(v, d),
-  const: isJson,
-  minLength: isCount,
-  maxLength: isCount,
-  minItems: isCount,
-  maxItems: isCount,
-  minProperties: isCount,
-  maxProperties: isCount,
-  minimum: isNumber,
-  maximum: isNumber,
-  exclusiveMinimum: isNumber,
-  exclusiveMaximum: isNumber,
-  multipleOf: (v) => isNumber(v) && (v as number) > 0,
-  pattern: isPattern,
-  uniqueItems: (v) => typeof v === "boolean",
-  title: (v) => typeof v === "string",
-  description: (v) => typeof v === "string",
-  $comment: (v) => typeof v === "string",
-  default: isJson,
-  examples: (v, d) => Array.isArray(v) && isJson(v, d),
-  deprecated: (v) => typeof v === "boolean",
-  readOnly: (v) => typeof v === "boolean",
-  writeOnly: (v) => typeof v === "boolean",
-};
-
-function isSub(v: unknown, depth: number): boolean {
-  if (typeof v === "boolean") return true;
-  if (!isObj(v) || depth > MAX_DEPTH) return false;
-  return Object.keys(v).every((k) => Object.hasOwn(KEYWORDS, k) && KEYWORDS[k](v[k], depth));
-}
-
 /**
- * Whether `schema` is an object made only of the common keywords above, each well formed (no
- * `$ref`, `$id`, `format`, conditionals, unknown keywords), which ajv surely accepts. `false`
- * means "compile it now to find out", not "invalid".
+ * Why ajv will surely refuse `schema`, found without ajv: a root that is not an object or a
+ * boolean, or a keyword of the 2020-12 vocabulary whose value has the wrong shape, in the form
+ * of ajv's messages (`schema is invalid: data/type must be …`). `undefined` means "no such
+ * fault", not "valid": references, `$schema` and unknown keywords are left to ajv.
  */
-export function plainSchema(schema: unknown): boolean {
-  return isObj(schema) && isSub(schema, 0);
+export function schemaFault(schema: unknown): string | undefined {
+  const fault = subFault(schema, "data", 0);
+  return fault && `schema is invalid: ${fault}`;
 }
