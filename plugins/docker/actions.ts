@@ -5,7 +5,6 @@
  * @module
  */
 import type { ActionSpec, JsonSchema, JsonValue, Registry } from "../../interfaces.ts";
-import { formatAddress } from "./client.ts";
 import type { Engine } from "./engine.ts";
 import { buildImage, type BuildInput, imageExists, inspectImage, removeImage } from "./images.ts";
 import { createContainer, type CreateInput } from "./create.ts";
@@ -19,6 +18,7 @@ import {
   stopContainer,
 } from "./containers.ts";
 import { containerLogs, execInContainer, type ExecInput } from "./exec.ts";
+import { pingEngine } from "./ping.ts";
 import { shellCommand, type ShellCommandInput } from "./shell.ts";
 import { createVolume, listVolumes, removeVolume } from "./volumes.ts";
 import type { PortAllocator } from "./ports.ts";
@@ -89,19 +89,7 @@ export function dockerActions(state: () => DockerState): ActionSpec[] {
       "docker.ping",
       "Checks the Docker engine answers; returns its version.",
       object({}),
-      () =>
-        engine().run("ping", async (docker) => {
-          await docker.ping();
-          const v = await docker.version();
-          return {
-            ok: true,
-            host: formatAddress(engine().address),
-            version: v.Version,
-            apiVersion: v.ApiVersion,
-            os: v.Os,
-            arch: v.Arch,
-          };
-        }),
+      () => pingEngine(engine()),
     ),
     spec<BuildInput>(
       "docker.image.build",

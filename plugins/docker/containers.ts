@@ -152,8 +152,12 @@ export async function removeContainer(
 
 /** The compact view of container `id`; throws `not_found` when there is none. */
 export async function inspectContainer(engine: Engine, id: string): Promise<ContainerInfo> {
-  const info = await engine.run(
+  const info = await engine.get(
     `inspect container "${id}"`,
+    {
+      path: `/containers/${id}/json`,
+      reasons: { 404: "no such container", 500: "server error" },
+    },
     (docker) => docker.getContainer(id).inspect(),
   );
   const running = info.State.Running;
@@ -217,8 +221,13 @@ export async function listContainers(
   all = true,
 ): Promise<ContainerSummary[]> {
   const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
-  const list = await engine.run(
+  const list = await engine.get(
     "list containers",
+    {
+      path: "/containers/json",
+      query: { all, filters },
+      reasons: { 400: "bad parameter", 500: "server error" },
+    },
     (docker) => docker.listContainers({ all, filters }),
   );
   return list

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { isAbsolute, posix } from "node:path";
 import { DockerPluginError } from "./errors.ts";
 
 /**
@@ -13,6 +12,7 @@ import { DockerPluginError } from "./errors.ts";
  * Dockerfile's normalized path relative to the context (what the engine expects).
  */
 export async function resolveDockerfile(context: string, dockerfile: string): Promise<string> {
+  const { isAbsolute, posix } = await import("node:path");
   if (!isAbsolute(context)) {
     throw new DockerPluginError("invalid_input", `build context "${context}" is not absolute`);
   }
@@ -49,6 +49,7 @@ async function expectKind(path: string, kind: "file" | "directory", what: string
  * `.dockerignore` before packing it.
  */
 export async function contextFiles(context: string): Promise<string[]> {
+  const { posix } = await import("node:path");
   const files: string[] = [];
   const pending = [""];
   while (pending.length > 0) {
@@ -71,10 +72,11 @@ const PACK_UMASK = 0o022;
  * read from the process, so the plugin needs no `sys` permission.
  */
 export async function packContext(context: string, src: string[]): Promise<NodeJS.ReadableStream> {
-  const [{ default: tar }, ignoreModule, { createGzip }] = await Promise.all([
+  const [{ default: tar }, ignoreModule, { createGzip }, { posix }] = await Promise.all([
     import("tar-fs"),
     import("@balena/dockerignore"),
     import("node:zlib"),
+    import("node:path"),
   ]);
   let entries = src;
   let ignore: ((name: string) => boolean) | undefined;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { PassThrough } from "node:stream";
+import type { PassThrough } from "node:stream";
 import type { Engine } from "./engine.ts";
 import { demuxBuffer, type Demuxed } from "./streams.ts";
 
@@ -42,6 +42,7 @@ export async function execInContainer(engine: Engine, input: ExecInput): Promise
       ...(input.workdir === undefined ? {} : { WorkingDir: input.workdir }),
     });
     const stream = await exec.start({ hijack: true, stdin: false });
+    const { PassThrough } = await import("node:stream");
     const out = collect(new PassThrough());
     const err = collect(new PassThrough());
     container.modem.demuxStream(stream, out.sink, err.sink);

@@ -126,26 +126,33 @@ export async function buildImage(
 
 /** Removes a failed build's containers and its untagged, childless intermediate images. */
 async function cleanUpFailedBuild(engine: Engine, containers: string[], images: string[]) {
+  const docker = await engine.client();
   for (const id of containers) {
-    await engine.docker.getContainer(id).remove({ force: true }).catch(() => {});
+    await docker.getContainer(id).remove({ force: true }).catch(() => {});
   }
   for (const id of [...images].reverse()) {
     try {
-      const info = await engine.docker.getImage(id).inspect();
+      const info = await docker.getImage(id).inspect();
       if ((info.RepoTags ?? []).length > 0 || (info.RepoDigests ?? []).length > 0) continue;
-      await engine.docker.getImage(id).remove({ noprune: true });
+      await docker.getImage(id).remove({ noprune: true });
     } catch {
       // A base image, a cache layer with children, or already gone: leave it.
     }
   }
 }
 
-/** The compact view of image `ref`; throws `not_found` when there is none. */
-export async function inspectImage(engine: Engine, ref: string): Promise<ImageInfo> {
-  const info = await engine.run(
+/** Image `ref` as the engine describes it (`GET /images/<ref>/json`). */
+function getImage(engine: Engine, ref: string) {
+  return engine.get(
     `inspect image "${ref}"`,
+    { path: `/images/${ref}/json`, reasons: { 404: "no such image", 500: "server error" } },
     (docker) => docker.getImage(ref).inspect(),
   );
+}
+
+/** The compact view of image `ref`; throws `not_found` when there is none. */
+export async function inspectImage(engine: Engine, ref: string): Promise<ImageInfo> {
+  const info = await getImage(engine, ref);
   const config = info.Config ?? {};
   return {
     id: info.Id,
@@ -172,7 +179,7 @@ function asList(value: string | string[] | undefined | null): string[] | null {
 /** Whether image `ref` exists in the engine. */
 export async function imageExists(engine: Engine, ref: string): Promise<boolean> {
   try {
-    await engine.run(`inspect image "${ref}"`, (docker) => docker.getImage(ref).inspect());
+    await getImage(engine, ref);
     return true;
   } catch (error) {
     if (isNotFound(error)) return false;

@@ -9,9 +9,12 @@
  * docker-modem reads the environment again in its constructor, so the client is made under the
  * same view; after that nothing reads it.
  *
+ * Nothing here runs before the first action that needs dockerode (the `Engine` calls
+ * {@link createClient} then), and `node:process` too is imported only then: the first `node:`
+ * module costs a fresh Worker some 50 to 100 ms, which a `docker.container.list` need not pay.
+ *
  * @module
  */
-import process from "node:process";
 import {
   type Docker,
   dockerodeOptions,
@@ -26,6 +29,7 @@ let loading: Promise<DockerClass> | undefined;
 
 /** Runs `fn` while `process.env` is `view`, then puts the real environment back. */
 async function withProcessEnv<T>(view: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const { default: process } = await import("node:process");
   const real = process.env;
   process.env = { ...view };
   try {

@@ -3,7 +3,14 @@ import { PLUGIN_API_VERSION } from "../../interfaces.ts";
 import { startInProcess } from "../_testing/in_process.ts";
 import { createDockerOps, Ops } from "./mod.ts";
 import { DockerPluginError } from "./errors.ts";
-import { dockerTest } from "../../tests/_support/docker_engine.ts";
+import { createClient } from "./loader.ts";
+import { denoEnv } from "./client.ts";
+import {
+  BUSYBOX_IMAGE,
+  dockerTest,
+  TEST_LABEL,
+  uniqueName,
+} from "../../tests/_support/docker_engine.ts";
 
 /** An environment with only DOCKER_HOST set. */
 const hostEnv = (value: string) => (name: string) => name === "DOCKER_HOST" ? value : undefined;
@@ -147,6 +154,63 @@ Deno.test("the input schemas compile as draft 2020-12 and accept or refuse as do
     assert(!accepts("docker.ports.allocate", { count: 0 }));
     assert(accepts("docker.container.list", {}));
     assert(!accepts("docker.container.list", { labels: { a: 1 } }));
+  } finally {
+    await plugin.dispose();
+  }
+});
+
+Deno.test({
+  name: "dockerode loads on the first action that needs it, once, never for ping, list or inspect",
+  ...dockerTest,
+  async fn() {
+    let loads = 0;
+    const plugin = await startInProcess(createDockerOps(denoEnv, (address, env) => {
+      loads++;
+      return createClient(address, env);
+    }));
+    try {
+      const none = { labels: { [TEST_LABEL]: uniqueName("none") } };
+      await plugin.call("docker.ping");
+      assertEquals(await plugin.call("docker.container.list", none), { containers: [] });
+      assertEquals(await plugin.call("docker.image.exists", { ref: BUSYBOX_IMAGE }), {
+        exists: true,
+      });
+      const missing = await assertRejects(
+        () => plugin.call("docker.container.inspect", { id: uniqueName("none") }),
+        DockerPluginError,
+      );
+      assertEquals(missing.code, "not_found");
+      assertEquals(loads, 0);
+      const lists = await Promise.all([
+        plugin.call("docker.volume.list", none),
+        plugin.call("docker.volume.list", none),
+      ]);
+      assertEquals(lists, [{ volumes: [] }, { volumes: [] }]);
+      assertEquals(loads, 1);
+    } finally {
+      await plugin.dispose();
+    }
+  },
+});
+
+Deno.test("a failed dockerode load fails that call, and the next call tries again", async () => {
+  let loads = 0;
+  const plugin = await startInProcess(createDockerOps(hostEnv("unix:///nowhere.sock"), () => {
+    loads++;
+    return Promise.reject(new Error("cannot load dockerode"));
+  }));
+  try {
+    for (const expected of [1, 2]) {
+      const error = await assertRejects(
+        () => plugin.call("docker.volume.list", {}),
+        DockerPluginError,
+      );
+      assertEquals([error.code, error.message], [
+        "engine_error",
+        "docker: list volumes: cannot load dockerode",
+      ]);
+      assertEquals(loads, expected);
+    }
   } finally {
     await plugin.dispose();
   }
