@@ -17,6 +17,9 @@ import type { ContainerSummary, Services } from "./services.ts";
 import type { EnvSettings } from "./settings.ts";
 
 const WATCH = "docker.container.watch";
+/** The item the docker plugin's watch holds while its event stream is open. */
+const LIVE_KIND = "container-view";
+const LIVE_NAME = "live";
 /** How long a computed list may serve when no container event arrived. */
 const MAX_AGE_MS = 1000;
 /** From this age on, the next list is computed in the background (see `current`). */
@@ -90,8 +93,8 @@ export class EnvironmentView {
 
   #onEvent(event: RegistryEvent): void {
     if ("item" in event) {
-      // Any change of a container item invalidates the list at once.
-      if (event.item.kind === "container") this.#changes++;
+      // Any change of a container item, or of the watch's liveness, invalidates the list at once.
+      if (event.item.kind === "container" || event.item.kind === LIVE_KIND) this.#changes++;
       return;
     }
     if (event.action.name !== WATCH) return;
@@ -112,9 +115,14 @@ export class EnvironmentView {
     }
   }
 
-  /** Whether the view is fed: the docker plugin is loaded and its watch runs. */
+  /**
+   * Whether the view is fed: the docker plugin is loaded, its watch runs, and the watch's event
+   * stream is open (it holds the `container-view` item `live`; an engine restart breaks the stream
+   * until the watch resubscribes).
+   */
   get live(): boolean {
-    return this.#owner !== null;
+    return this.#owner !== null &&
+      this.#registry.getItem(LIVE_KIND, LIVE_NAME)?.owner === this.#owner;
   }
 
   /**

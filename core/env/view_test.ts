@@ -48,6 +48,11 @@ async function fixture() {
         inputSchema: { type: "object" },
         invoke: () => {
           watches.push(owner);
+          // What the docker plugin's watch holds while its event stream is open.
+          registry.registerBatch(owner, {
+            items: [{ kind: "container-view", name: "live", metadata: {} }],
+            actions: [],
+          });
           return Promise.resolve({ watching: true });
         },
       }],
@@ -132,4 +137,23 @@ Deno.test("a reloaded docker plugin has its watch started again before the view 
   assert(f.view.live);
   f.publish("beta");
   assertEquals((await f.view.list()).map((e) => e.name), ["beta"]);
+});
+
+Deno.test("the view is fed only while the watch holds its live item (its event stream is open)", async () => {
+  await using f = await fixture();
+  assert(f.view.live);
+  const before = (await f.view.snapshot()).etag;
+  f.registry.unregisterItem(OWNER, "container-view", "live");
+  assertEquals(f.view.live, false, "a broken event stream: callers ask the engine");
+  f.registry.registerBatch(OWNER, {
+    items: [{ kind: "container-view", name: "live", metadata: {} }],
+    actions: [],
+  });
+  assert(f.view.live, "resubscribed");
+  f.registry.registerBatch("intruder", {
+    items: [{ kind: "container-view", name: "other", metadata: {} }],
+    actions: [],
+  });
+  assert(f.view.live);
+  assertEquals((await f.view.snapshot()).etag, before, "the same list keeps its tag");
 });

@@ -166,8 +166,9 @@ Deno.test("a socket whose listener was killed is unreachable, the same on both p
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "eval",
-      `Deno.listen({ transport: "unix", path: ${JSON.stringify(socketPath)} });` +
-      `console.log("ready"); await new Promise(() => {});`,
+      // Held in a global so nothing closes it before the kill (a closed listener's file goes).
+      `globalThis.held = Deno.listen({ transport: "unix", path: ${JSON.stringify(socketPath)} });` +
+      `console.log("ready"); setInterval(() => {}, 60_000);`,
     ],
     stdout: "piped",
     stderr: "null",

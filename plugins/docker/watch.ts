@@ -13,6 +13,16 @@ import type { Engine } from "./engine.ts";
 /** The item kind the view registers. */
 export const CONTAINER_ITEM = "container";
 
+/**
+ * The item the watch holds while Docker's event stream is open: readers trust the `container`
+ * items only while it is there. It goes when the stream breaks (engine restarted or gone), with
+ * every `container` item, and comes back once the watch has resubscribed and listed again.
+ */
+export const LIVE_ITEM = { kind: "container-view", name: "live" } as const;
+
+/** How long the watch waits before resubscribing after its stream broke. */
+export const RESUBSCRIBE_MS = 1000;
+
 /** A running watch. */
 export interface Watch {
   /** Labels it selects. */
@@ -20,6 +30,8 @@ export interface Watch {
   /** Stops the event stream. */
   stop(): void;
 }
+
+type EventStream = NodeJS.ReadableStream & { destroy?: () => void };
 
 function publish(registry: Registry, known: Set<string>, container: ContainerSummary): void {
   if (known.has(container.id)) registry.unregisterItem(CONTAINER_ITEM, container.id);
@@ -33,7 +45,10 @@ function publish(registry: Registry, known: Set<string>, container: ContainerSum
 
 /**
  * Registers the containers carrying `labels` as items and keeps them current from the engine's
- * events: created, started, stopped, renamed and destroyed containers update at once.
+ * events: created, started, stopped, renamed and destroyed containers update at once. While the
+ * event stream is open it also holds {@link LIVE_ITEM}; when the stream breaks, the items go and
+ * the watch resubscribes every {@link RESUBSCRIBE_MS} until the engine answers again. The first
+ * subscription's failure is thrown.
  */
 export async function watchContainers(
   engine: Engine,
@@ -47,11 +62,10 @@ export async function watchContainers(
     type: ["container"],
     label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
   });
-  const stream = await engine.run(
-    "watch container events",
-    (docker) => docker.getEvents({ filters }),
-  );
-  for (const container of await listContainers(engine, labels)) publish(registry, known, container);
+  let stream: EventStream | null = null;
+  let stopped = false;
+  let live = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
 
   const pending = new Map<string, Promise<void>>();
   const refresh = (id: string, destroyed: boolean) => {
@@ -68,24 +82,77 @@ export async function watchContainers(
     pending.set(id, next);
   };
 
-  let buffer = "";
-  stream.on("data", (chunk: Uint8Array) => {
-    buffer += new TextDecoder().decode(chunk);
-    let newline;
-    while ((newline = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, newline).trim();
-      buffer = buffer.slice(newline + 1);
-      if (!line) continue;
-      try {
-        const event = JSON.parse(line) as { Action?: string; id?: string; Actor?: { ID?: string } };
-        const id = event.id ?? event.Actor?.ID;
-        if (id) refresh(id, event.Action === "destroy");
-      } catch { /* not an event */ }
+  const goDown = () => {
+    if (live) registry.unregisterItem(LIVE_ITEM.kind, LIVE_ITEM.name);
+    live = false;
+    for (const id of known) registry.unregisterItem(CONTAINER_ITEM, id);
+    known.clear();
+  };
+
+  const resubscribe = () => {
+    if (stopped) return;
+    retry = setTimeout(() => subscribe().catch(resubscribe), RESUBSCRIBE_MS);
+  };
+
+  const lost = (from: EventStream, why: string) => {
+    if (stopped || stream !== from) return;
+    stream = null;
+    from.destroy?.();
+    goDown();
+    onError(`container events stopped (${why}): the view is not live until they resume`);
+    resubscribe();
+  };
+
+  const subscribe = async () => {
+    const opened = await engine.run(
+      "watch container events",
+      (docker) => docker.getEvents({ filters }),
+    ) as EventStream;
+    if (stopped) return void opened.destroy?.();
+    stream = opened;
+    let buffer = "";
+    opened.on("data", (chunk: Uint8Array) => {
+      buffer += new TextDecoder().decode(chunk);
+      let newline;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (!line) continue;
+        try {
+          const event = JSON.parse(line) as {
+            Action?: string;
+            id?: string;
+            Actor?: { ID?: string };
+          };
+          const id = event.id ?? event.Actor?.ID;
+          if (id) refresh(id, event.Action === "destroy");
+        } catch { /* not an event */ }
+      }
+    });
+    opened.on("error", (error: Error) => lost(opened, error.message));
+    opened.on("end", () => lost(opened, "the engine closed the stream"));
+    opened.on("close", () => lost(opened, "the connection closed"));
+    // Listed after subscribing, so no change falls between the list and the first event.
+    const current = await listContainers(engine, labels);
+    if (stream !== opened) return;
+    const ids = new Set(current.map((c) => c.id));
+    for (const id of [...known]) {
+      if (!ids.has(id) && known.delete(id)) registry.unregisterItem(CONTAINER_ITEM, id);
     }
-  });
-  stream.on("error", (error: Error) => onError(`container events: ${error.message}`));
+    for (const container of current) publish(registry, known, container);
+    if (!live) registry.registerItem({ ...LIVE_ITEM, metadata: { labels } });
+    live = true;
+  };
+
+  await subscribe();
   return {
     labels,
-    stop: () => (stream as unknown as { destroy?: () => void }).destroy?.(),
+    stop: () => {
+      stopped = true;
+      clearTimeout(retry);
+      const open = stream;
+      stream = null;
+      open?.destroy?.();
+    },
   };
 }
