@@ -25,7 +25,8 @@ async function fixture(options: { cors?: string[]; token?: string } = {}) {
   await Deno.mkdir(settings.workspaces, { recursive: true });
   const registry = new Registry();
   registry.registerBatch("docker", {
-    items: [],
+    // What the docker plugin's watch holds while its event stream is open.
+    items: [{ kind: "container-view", name: "live", metadata: {} }],
     actions: [{
       name: "docker.container.watch",
       description: "watch",
