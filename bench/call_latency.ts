@@ -1,11 +1,11 @@
 /**
  * Action call latency, interleaved (issue 5, item 2): p50, p99 and calls/s of a raw postMessage
  * round trip with a bare Worker, a no-op action through `registry.invoke` →
- * `PluginWorker.call` in each isolation (a plain Worker, a memory-capped thread with `memoryMb`,
- * its own process with `isolation: "process"`), and a direct in-process call, taken in rounds
- * that alternate them, so a noisy machine slows each of them alike. Before that, the time from
- * nothing to a plugin's first answered call in each isolation (median of 5). deno bench (worker_bench.ts) runs them one after
- * another and reports averages and p75/p99 but no p50.
+ * `PluginWorker.call` in each isolation (a Worker, or its own process with
+ * `"isolation": "process"`), and a direct in-process call, taken in rounds that alternate them,
+ * so a noisy machine slows each of them alike. Before that, the time from nothing to a plugin's
+ * first answered call in each isolation (median of 5). deno bench (worker_bench.ts) runs them
+ * one after another and reports averages and p75/p99 but no p50.
  *
  * ```sh
  * deno run -A --unstable-worker-options bench/call_latency.ts [--calls 20000]
@@ -27,7 +27,6 @@ const dir = await Deno.makeTempDir({ prefix: "repocate-calls-" });
 const cache = new PluginCache(join(dir, "c"));
 const ISOLATIONS = {
   "Worker": {},
-  "memory-capped thread": { memoryMb: 256 },
   "process": { isolation: "process" },
 };
 
