@@ -9,20 +9,12 @@ import { quickParseManifest } from "./normalize.ts";
 import { parseManifest } from "./parse.ts";
 import { quickParseLock } from "./lock_entries.ts";
 import { parseLock } from "./lock.ts";
+import { seededRandom } from "../tests/_support/random.ts";
 
 const FILE = "/srv/conf/plugins.json";
 const VARS = { HOME: "/home/u", REPOCATE_HOME: "/home/u/.repocate", REPOCATE_ROOT: "/opt/rc" };
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 type Outcome = { ok: unknown } | { fault: string };
 

@@ -6,16 +6,9 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import type { JsonSchema, JsonValue } from "../interfaces.ts";
 import { compileSchema, InvalidSchemaError, lazyValidator, schemaFault } from "./validate.ts";
+import { seededRandom } from "../tests/_support/random.ts";
 
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 

@@ -6,18 +6,11 @@ import nodePath from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { assertEquals, assertThrows } from "@std/assert";
 import * as path from "./path.ts";
+import { seededRandom } from "../tests/_support/random.ts";
 
 const posix = nodePath.posix;
 
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const SEGMENTS = [
   "",

@@ -7,6 +7,7 @@ import { fromFileUrl, join } from "@std/path";
 import { BUSYBOX_IMAGE } from "./_support/docker_engine.ts";
 import { makeRepo } from "./_support/git_fixtures.ts";
 import { sandboxManifest } from "./_support/lifecycle.ts";
+import { launcherArgs } from "./_support/launcher.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 
@@ -27,12 +28,7 @@ async function withCli(fn: (cli: Cli) => Promise<void>): Promise<void> {
   const run: Cli["run"] = async (args, env = {}) => {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
-        "run",
-        "--quiet",
-        "--allow-read",
-        "--allow-env",
-        "--allow-run",
-        join(ROOT, "launch.ts"),
+        ...launcherArgs(),
         "--manifest",
         manifest,
         "--no-check",

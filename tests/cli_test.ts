@@ -5,6 +5,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { fromFileUrl, join } from "@std/path";
 import { fixture, type TempProject, tempProject } from "./_support/runtime.ts";
+import { launcherArgs } from "./_support/launcher.ts";
 
 const ROOT = fromFileUrl(new URL("../", import.meta.url));
 const HELLO = join(ROOT, "examples/hello/mod.ts");
@@ -17,14 +18,7 @@ interface Run {
 
 /** Runs `repocate <args>` through launch.ts in `project`'s folder. */
 async function repocate(project: TempProject, args: string[], direct?: string[]): Promise<Run> {
-  const entry = direct ? ["run", "--quiet", ...direct, join(ROOT, "main.ts")] : [
-    "run",
-    "--quiet",
-    "--allow-read",
-    "--allow-env",
-    "--allow-run",
-    join(ROOT, "launch.ts"),
-  ];
+  const entry = direct ? ["run", "--quiet", ...direct, join(ROOT, "main.ts")] : launcherArgs();
   const out = await new Deno.Command(Deno.execPath(), {
     args: [...entry, ...args],
     cwd: project.dir,

@@ -9,12 +9,12 @@
  * CAP_SYS_ADMIN), they are ignored and the reason printed.
  */
 import { assert, assertEquals, assertMatch, assertNotEquals } from "@std/assert";
-import { fromFileUrl, join } from "@std/path";
+import { join } from "@std/path";
 import { BUSYBOX_IMAGE, SKIP_DOCKER } from "./_support/docker_engine.ts";
 import { git, listFiles, makeRepo } from "./_support/git_fixtures.ts";
 import { sandboxManifest } from "./_support/lifecycle.ts";
+import { launcherArgs } from "./_support/launcher.ts";
 
-const ROOT = fromFileUrl(new URL("../", import.meta.url));
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** Runs a program; resolves to its exit code and output. */
@@ -106,12 +106,7 @@ async function withCli(fn: (cli: Cli) => Promise<void>): Promise<void> {
   const mounts: (() => Promise<void>)[] = [];
   const run: Cli["run"] = (args, env = {}) =>
     exec(Deno.execPath(), [
-      "run",
-      "--quiet",
-      "--allow-read",
-      "--allow-env",
-      "--allow-run",
-      join(ROOT, "launch.ts"),
+      ...launcherArgs(),
       "--manifest",
       manifest,
       "--no-check",

@@ -10,11 +10,10 @@
  * @module
  */
 import { assert } from "@std/assert";
-import { fromFileUrl, join } from "@std/path";
+import { join } from "@std/path";
 import { BUSYBOX_IMAGE } from "./docker_engine.ts";
 import { sandboxManifest } from "./lifecycle.ts";
-
-const ROOT = fromFileUrl(new URL("../../", import.meta.url));
+import { launcherArgs } from "./launcher.ts";
 
 /** A running server. */
 export interface TestServer {
@@ -51,12 +50,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const manifestFile = await sandboxManifest(dir, home);
   const child = new Deno.Command(Deno.execPath(), {
     args: [
-      "run",
-      "--quiet",
-      "--allow-read",
-      "--allow-env",
-      "--allow-run",
-      join(ROOT, "launch.ts"),
+      ...launcherArgs(),
       "--manifest",
       manifestFile,
       "--no-check",
