@@ -85,9 +85,7 @@ Deno.test({
         }) as { containers: unknown[] };
         assertEquals(other.containers, []);
 
-        const t0 = performance.now();
         const stopped = await plugin.call("docker.container.stop", { id: name }) as ContainerInfo;
-        assert(performance.now() - t0 < 5000, "the keep-alive container stops at once");
         assertEquals([stopped.state, stopped.running, stopped.exitCode], ["exited", false, 137]);
         assertEquals(
           (await plugin.call("docker.container.stop", { id: name }) as ContainerInfo).state,
