@@ -13,6 +13,7 @@ import type { Lock, LockEntry, PluginEntry } from "../manifest/types.ts";
 import type { Registry } from "../registry/mod.ts";
 import { PluginCache } from "./cache.ts";
 import { missingHostGrants } from "./host_grants.ts";
+import { readableEnv } from "./readable_env.ts";
 import { type PluginReady, PluginWorker } from "./plugin_worker.ts";
 import { sha256 } from "./hash.ts";
 import { PLUGIN_API_VERSION } from "../interfaces.ts";
@@ -191,7 +192,7 @@ export class PluginHost {
       throw new RepocateError(
         "HOST_PERMISSIONS",
         `plugin "${entry.name}" needs the command ${names}, which was not found on PATH ` +
-          `(${pathVariable()}): install it or fix PATH`,
+          `(${readableEnv("PATH") ?? "unset or not readable"}): install it or fix PATH`,
       );
     }
     if (missing.length) {
@@ -400,15 +401,6 @@ export class PluginHost {
 
   #log(plugin: string, level: LogLevel, message: string): void {
     this.#options.onLog?.(plugin, level, message);
-  }
-}
-
-/** PATH as this process sees it, for messages. */
-function pathVariable(): string {
-  try {
-    return Deno.env.get("PATH") ?? "unset";
-  } catch {
-    return "not readable";
   }
 }
 

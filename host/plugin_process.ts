@@ -11,6 +11,7 @@ import type { Permissions } from "../manifest/types.ts";
 import { toDenoFlags } from "../manifest/permissions.ts";
 import { configFlag, denoBinary } from "./deno_cli.ts";
 import { readLines } from "./lines.ts";
+import { readableEnv } from "./readable_env.ts";
 
 /** What starting a plugin process needs. */
 export interface PluginProcessOptions {
@@ -26,7 +27,10 @@ export interface PluginProcessOptions {
 const DENO_ENV = ["HOME", "DENO_DIR", "XDG_CACHE_HOME", "PATH", "NO_COLOR", "TMPDIR"];
 const STDERR_TAIL = 4096;
 
-/** The plugin process's environment: what deno needs plus the variables the plugin is granted. */
+/**
+ * The plugin process's environment: what deno needs plus the variables the plugin is granted,
+ * those this process can read (the launcher grants repocate a fixed list).
+ */
 export function processEnv(permissions: Permissions): Record<string, string> {
   const granted = permissions.env === true
     ? Object.keys(Deno.env.toObject())
@@ -35,7 +39,7 @@ export function processEnv(permissions: Permissions): Record<string, string> {
     : permissions.env;
   const env: Record<string, string> = {};
   for (const name of [...DENO_ENV, ...granted]) {
-    const value = Deno.env.get(name);
+    const value = readableEnv(name);
     if (value !== undefined) env[name] = value;
   }
   return env;

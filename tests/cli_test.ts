@@ -48,6 +48,14 @@ Deno.test("repocate run invokes an action and prints its result", async () => {
   });
 });
 
+Deno.test("a process-isolated plugin answers through the launcher, whose env grants are fixed", async () => {
+  await withProject([{ ...hello, isolation: "process" }], async (project) => {
+    const run = await repocate(project, ["--no-check", "run", "hello.greet", '{"name":"Bo"}']);
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(run.stdout, "Hi, Bo!\n");
+  });
+});
+
 Deno.test("actions list --json describes every action with owner and schema", async () => {
   await withProject([hello], async (project) => {
     const run = await repocate(project, ["--no-check", "actions", "list", "--json"]);

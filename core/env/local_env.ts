@@ -5,6 +5,8 @@
  * @module
  */
 
+import { readableEnv } from "../../host/readable_env.ts";
+
 /** Names offered to `${localEnv:…}`. */
 export const LOCAL_ENV_NAMES = ["HOME", "USER", "LANG", "TZ", "SHELL", "TERM"];
 
@@ -12,12 +14,8 @@ export const LOCAL_ENV_NAMES = ["HOME", "USER", "LANG", "TZ", "SHELL", "TERM"];
 export function localEnv(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of LOCAL_ENV_NAMES) {
-    try {
-      const value = Deno.env.get(name);
-      if (value !== undefined) out[name] = value;
-    } catch {
-      // Not granted: treated as unset.
-    }
+    const value = readableEnv(name);
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }
