@@ -12,7 +12,7 @@ import { messageOf, RepocateError } from "../errors.ts";
 import type { Lock, LockEntry, PluginEntry } from "../manifest/types.ts";
 import type { Registry } from "../registry/mod.ts";
 import { PluginCache } from "./cache.ts";
-import { missingHostGrants } from "./host_grants.ts";
+import { commandsNotOnPath, grantFlag, missingHostGrants } from "./host_grants.ts";
 import { readableEnv } from "./readable_env.ts";
 import { type PluginReady, PluginWorker } from "./plugin_worker.ts";
 import { sha256 } from "./hash.ts";
@@ -184,11 +184,9 @@ export class PluginHost {
 
   async #prepare(entry: PluginEntry): Promise<PreparedPlugin> {
     const missing = missingHostGrants(entry.permissions);
-    const commands = missing.map((flag) => /^--allow-run=([^/]+)$/.exec(flag)?.[1]);
-    if (missing.length && commands.every(Boolean)) {
-      // Everything else it needs is held, so the flags came from plugins.json: Deno drops an
-      // --allow-run name it cannot find on PATH.
-      const names = commands.join(",").split(",").map((c) => `"${c}"`).join(", ");
+    const commands = commandsNotOnPath(missing);
+    if (commands) {
+      const names = commands.map((c) => `"${c}"`).join(", ");
       throw new RepocateError(
         "HOST_PERMISSIONS",
         `plugin "${entry.name}" needs the command ${names}, which was not found on PATH ` +
@@ -199,7 +197,7 @@ export class PluginHost {
       throw new RepocateError(
         "HOST_PERMISSIONS",
         `plugin "${entry.name}" is granted more than this repocate process holds (${
-          missing.join(" ")
+          missing.map(grantFlag).join(" ")
         }); start repocate with \`deno task start\`, which derives its flags from plugins.json`,
       );
     }

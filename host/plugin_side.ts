@@ -4,8 +4,8 @@
  * the handshake, runs `initialize` and `registerWithRegistry`, then serves calls. Console output
  * is turned into log messages so a plugin cannot corrupt the host's stdout.
  *
- * Two entries run it: `worker_entry.ts` in a plain Worker, and `sandboxed_entry.ts` in a
- * memory-capped thread inside `sandbox_entry.ts`.
+ * Two entries run it: `worker_entry.ts` in a Worker, and `process_entry.ts` in a plugin's own
+ * process (`"isolation": "process"`).
  *
  * @module
  */
