@@ -8,7 +8,6 @@ import type { Hono } from "hono";
 import type { JsonValue } from "../interfaces.ts";
 import { RepocateError } from "../errors.ts";
 import { Registry } from "../registry/mod.ts";
-import type { Runtime } from "../core/runtime.ts";
 import { OperationStore } from "../core/operations.ts";
 import { envSettings } from "../core/env/settings.ts";
 import { createApp, routeTable } from "./app.ts";
@@ -16,6 +15,7 @@ import type { AppDeps } from "./deps.ts";
 import { statusFor } from "./errors.ts";
 import { SECURITY_HEADERS } from "./security.ts";
 import { openApiDocument } from "./openapi.ts";
+import { runtimeOver } from "./_test_runtime.ts";
 
 /** An app over a stub runtime whose registry offers `stub.*` actions. */
 function stubApp(extra: Partial<AppDeps> = {}) {
@@ -38,12 +38,7 @@ function stubApp(extra: Partial<AppDeps> = {}) {
       ),
     ],
   });
-  const runtime = {
-    manifest: { file: "/nowhere/plugins.json", plugins: [] },
-    registry,
-    host: { list: () => [], get: () => undefined },
-    options: { manifestFile: "/nowhere/plugins.json" },
-  } as unknown as Runtime;
+  const runtime = runtimeOver(registry);
   const logs: string[] = [];
   const operations = new OperationStore();
   const app = createApp({

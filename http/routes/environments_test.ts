@@ -8,7 +8,6 @@ import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { join } from "@std/path";
 import type { JsonObject } from "../../interfaces.ts";
 import { Registry } from "../../registry/mod.ts";
-import type { Runtime } from "../../core/runtime.ts";
 import { OperationStore } from "../../core/operations.ts";
 import { Services } from "../../core/env/services.ts";
 import { envSettings } from "../../core/env/settings.ts";
@@ -16,6 +15,7 @@ import { EnvironmentView } from "../../core/env/view.ts";
 import { createApp } from "../app.ts";
 import { LOOPBACK_NAMES, SECURITY_HEADERS } from "../security.ts";
 import { noneMatchHits } from "./environments.ts";
+import { runtimeOver } from "../_test_runtime.ts";
 
 const TOKEN = "t0k3n-t0k3n-t0k3n-t0k3n";
 
@@ -36,12 +36,7 @@ async function fixture(options: { cors?: string[]; token?: string } = {}) {
   });
   const view = await EnvironmentView.start(new Services(registry), registry, settings);
   assert(view);
-  const runtime = {
-    manifest: { file: "/nowhere/plugins.json", plugins: [] },
-    registry,
-    host: { list: () => [], get: () => undefined },
-    options: { manifestFile: "/nowhere/plugins.json" },
-  } as unknown as Runtime;
+  const runtime = runtimeOver(registry);
   const app = createApp({
     runtime,
     settings,
