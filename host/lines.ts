@@ -1,6 +1,6 @@
 /**
- * Splits a byte stream into text lines: how process-isolated plugins and their host read each
- * other's JSON messages.
+ * JSON messages, one per line, over byte streams: how process-isolated plugins and their host
+ * talk. {@link readLines} splits what comes in; {@link jsonLineWriter} writes what goes out.
  *
  * @module
  */
@@ -27,4 +27,29 @@ export async function* readLines(
   }
   buffered += decoder.decode();
   if (buffered) yield buffered;
+}
+
+/** Writes messages to a stream as JSON lines, in order. */
+export interface JsonLineWriter {
+  /** Queues `message` as one line. */
+  write(message: unknown): void;
+  /** Settles once every queued line is written (or writing failed). */
+  flushed(): Promise<void>;
+}
+
+/** A {@link JsonLineWriter} on `stream`; `onError` runs when a write fails (later ones are lost). */
+export function jsonLineWriter(
+  stream: WritableStream<Uint8Array>,
+  onError: () => void,
+): JsonLineWriter {
+  const writer = stream.getWriter();
+  const encoder = new TextEncoder();
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    write(message) {
+      const line = encoder.encode(JSON.stringify(message) + "\n");
+      queue = queue.then(() => writer.write(line)).catch(onError);
+    },
+    flushed: () => queue,
+  };
 }

@@ -1,5 +1,5 @@
 import { assertEquals, assertRejects } from "@std/assert";
-import { readLines } from "./lines.ts";
+import { jsonLineWriter, readLines } from "./lines.ts";
 
 const streamOf = (...chunks: string[]) =>
   ReadableStream.from(chunks.map((c) => new TextEncoder().encode(c)));
@@ -23,4 +23,26 @@ Deno.test("lines split across chunks, multi-byte characters and a last untermina
 
 Deno.test("a line over the limit ends the stream with an error", async () => {
   await assertRejects(() => collect(streamOf("x".repeat(50), "y"), 16), RangeError, "16 bytes");
+});
+
+Deno.test("jsonLineWriter writes messages as lines in order, and reports a failed write", async () => {
+  const chunks: string[] = [];
+  const sink = new WritableStream<Uint8Array>({
+    write: (chunk) => void chunks.push(new TextDecoder().decode(chunk)),
+  });
+  const out = jsonLineWriter(sink, () => {});
+  out.write({ t: "a" });
+  out.write([1, "€"]);
+  await out.flushed();
+  assertEquals(chunks.join(""), '{"t":"a"}\n[1,"€"]\n');
+  assertEquals(await collect(streamOf(chunks.join(""))), ['{"t":"a"}', '[1,"€"]']);
+
+  let failures = 0;
+  const broken = new WritableStream<Uint8Array>({
+    write: () => Promise.reject(new Error("pipe closed")),
+  });
+  const lost = jsonLineWriter(broken, () => failures++);
+  lost.write({ t: "b" });
+  await lost.flushed();
+  assertEquals(failures, 1);
 });

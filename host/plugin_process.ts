@@ -10,7 +10,7 @@ import { fromFileUrl } from "@std/path";
 import type { Permissions } from "../manifest/types.ts";
 import { toDenoFlags } from "../manifest/permissions.ts";
 import { configFlag, denoBinary } from "./deno_cli.ts";
-import { readLines } from "./lines.ts";
+import { type JsonLineWriter, jsonLineWriter, readLines } from "./lines.ts";
 import { readableEnv } from "./readable_env.ts";
 
 /** What starting a plugin process needs. */
@@ -70,11 +70,9 @@ export class PluginProcess {
   /** Called once when the process ends unasked, with why. */
   onerror: ((event: ErrorEvent) => void) | null = null;
   #child: Deno.ChildProcess;
-  #input: WritableStreamDefaultWriter<Uint8Array>;
-  #writing: Promise<void> = Promise.resolve();
+  #input: JsonLineWriter;
   #killed = false;
   #stderr = "";
-  #encoder = new TextEncoder();
 
   /** Starts `deno run` of `process_entry.ts` with the plugin's grants. */
   constructor(private readonly options: PluginProcessOptions) {
@@ -86,7 +84,8 @@ export class PluginProcess {
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    this.#input = this.#child.stdin.getWriter();
+    // A failed write means the process is gone, which its exit reports.
+    this.#input = jsonLineWriter(this.#child.stdin, () => {});
     void this.#read();
     void this.#readErrors();
     void this.#child.status.then((status) => this.#exited(status));
@@ -94,8 +93,7 @@ export class PluginProcess {
 
   /** Sends one message to the plugin. */
   postMessage(message: unknown): void {
-    const line = this.#encoder.encode(JSON.stringify(message) + "\n");
-    this.#writing = this.#writing.then(() => this.#input.write(line)).catch(() => {});
+    this.#input.write(message);
   }
 
   /** Kills the process at once. */

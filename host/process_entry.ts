@@ -8,20 +8,16 @@
  */
 import type { HostMessage, WorkerMessage } from "../protocol/messages.ts";
 import { servePlugin } from "./plugin_side.ts";
-import { readLines } from "./lines.ts";
+import { jsonLineWriter, readLines } from "./lines.ts";
 
 // What a plugin sees of a Worker's global scope: `self.name` is "plugin:<name>".
 (globalThis as unknown as { name?: string }).name = Deno.args[0];
 
-const encoder = new TextEncoder();
-const stdout = Deno.stdout.writable.getWriter();
-let writing: Promise<void> = Promise.resolve();
+// Output that cannot be written means the host is gone.
+const out = jsonLineWriter(Deno.stdout.writable, () => Deno.exit(1));
 
 servePlugin({
-  post: (message: WorkerMessage) => {
-    const line = encoder.encode(JSON.stringify(message) + "\n");
-    writing = writing.then(() => stdout.write(line)).catch(() => Deno.exit(1));
-  },
+  post: (message: WorkerMessage) => out.write(message),
   listen: (handler) => {
     void (async () => {
       for await (const line of readLines(Deno.stdin.readable)) {
@@ -31,5 +27,5 @@ servePlugin({
       Deno.exit(0);
     })();
   },
-  close: () => void writing.then(() => Deno.exit(1)),
+  close: () => void out.flushed().then(() => Deno.exit(1)),
 });
