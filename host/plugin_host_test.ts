@@ -474,3 +474,21 @@ Deno.test("a cached plugin that no longer starts fails its first call, is unload
     await project.cleanup();
   }
 });
+
+Deno.test("an item a plugin replaces is never missing from the registry, and is current when its call returns", async () => {
+  for (const isolation of ["worker", "process"]) {
+    await withRuntime([probe("swapper", { isolation })], async (runtime) => {
+      const missing: string[] = [];
+      runtime.registry.subscribe((event) => {
+        if (event.type === "item-removed") missing.push(`${event.item.kind}/${event.item.name}`);
+      });
+      assertEquals(await runtime.registry.invoke("swapper.relabel", { times: 3 }), 3);
+      assertEquals(missing, [], `${isolation}: no reader saw the item gone`);
+      assertEquals(
+        runtime.registry.listItems("probe").map((i) => i.metadata),
+        [{ round: 2 }],
+        `${isolation}: the last replacement is there when the call returns`,
+      );
+    });
+  }
+});

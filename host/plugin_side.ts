@@ -44,7 +44,34 @@ export interface PluginEndpoint {
  * logged.
  */
 export function servePlugin(endpoint: PluginEndpoint): void {
-  const post = (message: WorkerMessage) => endpoint.post(message);
+  // Item changes made after registration leave once per turn of the plugin's code: an item
+  // removed and registered again in one turn (a changed view of it) reaches the host as one
+  // replacement, so no reader of the registry sees it missing in between. Any other message
+  // sends them first, so the host applies them before, say, the result of the call that made
+  // them.
+  const itemChanges = new Map<string, WireItem | { kind: string; name: string; removed: true }>();
+  const sendItemChanges = () => {
+    for (const change of itemChanges.values()) {
+      endpoint.post(
+        "removed" in change
+          ? { t: "unregister", kind: change.kind, name: change.name }
+          : { t: "register", items: [change] },
+      );
+    }
+    itemChanges.clear();
+  };
+  const changeItem = (
+    key: string,
+    change: WireItem | { kind: string; name: string; removed: true },
+  ) => {
+    if (itemChanges.size === 0) queueMicrotask(sendItemChanges);
+    itemChanges.delete(key);
+    itemChanges.set(key, change);
+  };
+  const post = (message: WorkerMessage) => {
+    if (itemChanges.size) sendItemChanges();
+    endpoint.post(message);
+  };
   const send = (level: LogLevel, message: string) => post({ t: "log", level, message });
 
   const log: Logger = {
@@ -92,12 +119,13 @@ export function servePlugin(endpoint: PluginEndpoint): void {
         metadata: JSON.parse(JSON.stringify(item.metadata ?? {})),
       };
       ownItems.add(key);
-      if (ready) post({ t: "register", items: [wire] });
+      if (ready) changeItem(key, wire);
       else pending.items.push(wire);
     },
     unregisterItem(kind: string, name: string) {
-      const existed = ownItems.delete(`${kind}\u0000${name}`);
-      if (existed && ready) post({ t: "unregister", kind, name });
+      const key = `${kind}\u0000${name}`;
+      const existed = ownItems.delete(key);
+      if (existed && ready) changeItem(key, { kind, name, removed: true });
       if (existed && !ready) {
         pending.items = pending.items.filter((i) => !(i.kind === kind && i.name === name));
       }

@@ -57,6 +57,11 @@ export interface Ctx {
    * it is fresh), else serialized from the engine's answer, without a tag.
    */
   listing(): Listing | Promise<Listing>;
+  /**
+   * Runs `change` (anything that changes containers), then brings the live view up to date,
+   * also when it failed: a client told the change ended lists what it did.
+   */
+  changing<T>(change: () => Promise<T>): Promise<T>;
   /** Metrics. */
   metrics: Metrics;
   /** Aborted at shutdown. */
@@ -104,6 +109,13 @@ export function contextOf(deps: AppDeps, metrics: Metrics, uiDir: string): Ctx {
           json: JSON.stringify(list),
           etag: null,
         })),
+    changing: async (change) => {
+      try {
+        return await change();
+      } finally {
+        await view?.sync();
+      }
+    },
     metrics,
     shutdown: deps.shutdown ?? new AbortController().signal,
     log: deps.log ?? ((line) => console.error(line)),

@@ -50,7 +50,8 @@ export class Registry {
 
   /**
    * Adds everything in `batch` for `owner`, or nothing: a bad name, an invalid schema, or a
-   * name another owner holds throws and leaves the registry unchanged. Schemas are checked
+   * name another owner holds throws and leaves the registry unchanged. An item `owner` already
+   * holds is replaced (one `item-added` event with the new metadata). Schemas are checked
    * without ajv here ({@link schemaFault}); the rare fault only ajv finds (an unresolvable
    * `$ref`, say) shows on the action's first call, see {@link Registry.invoke}.
    */

@@ -126,6 +126,18 @@ export class EnvironmentView {
   }
 
   /**
+   * Brings the view up to date with the engine: the docker plugin's watch publishes what
+   * changed since its last event before this returns. Called after this service changed
+   * containers, so a client told that a change is done lists it, instead of whatever the
+   * change's events had reached. Does nothing when the view is not live; never throws (a watch
+   * that fails takes the view off-line itself).
+   */
+  async sync(): Promise<void> {
+    if (!this.live) return;
+    await this.#registry.invoke(WATCH, { labels: MANAGED }).catch(() => {});
+  }
+
+  /**
    * The snapshot if a fresh one is at hand (computed after the latest container event, less
    * than a second ago), else null: then {@link snapshot} computes one. Once the snapshot is
    * 3/4 of a second old, a new one is computed in the background, so that readers

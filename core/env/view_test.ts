@@ -157,3 +157,13 @@ Deno.test("the view is fed only while the watch holds its live item (its event s
   assert(f.view.live);
   assertEquals((await f.view.snapshot()).etag, before, "the same list keeps its tag");
 });
+
+Deno.test("sync has the watch bring its items up to date only while the view is live", async () => {
+  await using f = await fixture();
+  assertEquals(f.watches, [OWNER]);
+  await f.view.sync();
+  assertEquals(f.watches, [OWNER, OWNER], "a live view asks the watch again");
+  f.registry.unregisterItem(OWNER, "container-view", "live");
+  await f.view.sync();
+  assertEquals(f.watches, [OWNER, OWNER], "an off-line view does not (callers ask the engine)");
+});

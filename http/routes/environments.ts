@@ -153,7 +153,10 @@ export function environmentRoutes(app: Hono, ctx: Ctx): void {
     const op = operations.start(
       "environment.create",
       body.name ?? body.repo,
-      async (progress) => asJson(await createEnvironment(services, settings, body, progress)),
+      (progress) =>
+        ctx.changing(async () =>
+          asJson(await createEnvironment(services, settings, body, progress))
+        ),
       { lanes: [`repo:${body.repo}`, ...(body.name ? [`env:${body.name}`] : [])] },
     );
     return accepted(c, op);
@@ -193,7 +196,10 @@ export function environmentRoutes(app: Hono, ctx: Ctx): void {
       operations.start(
         "environment.start",
         env.name,
-        async (progress) => asJson(await startEnvironment(services, settings, env.name, progress)),
+        (progress) =>
+          ctx.changing(async () =>
+            asJson(await startEnvironment(services, settings, env.name, progress))
+          ),
         { lanes: [`env:${env.name}`] },
       ),
     );
@@ -208,8 +214,10 @@ export function environmentRoutes(app: Hono, ctx: Ctx): void {
       operations.start(
         "environment.rebuild",
         env.name,
-        async (progress) =>
-          asJson(await rebuildEnvironment(services, settings, env.name, body, progress)),
+        (progress) =>
+          ctx.changing(async () =>
+            asJson(await rebuildEnvironment(services, settings, env.name, body, progress))
+          ),
         { lanes: [`env:${env.name}`] },
       ),
     );
@@ -219,7 +227,7 @@ export function environmentRoutes(app: Hono, ctx: Ctx): void {
     await readBody(c, emptyBody);
     const env = await find(c.req.param("name"));
     notBusy(env.name);
-    return c.json(await stopEnvironment(services, settings, env.name));
+    return c.json(await ctx.changing(() => stopEnvironment(services, settings, env.name)));
   });
 
   app.post("/v1/environments/:name/snapshot", async (c) => {
@@ -233,16 +241,20 @@ export function environmentRoutes(app: Hono, ctx: Ctx): void {
     const body = await readBody(c, rollbackBody);
     const env = await find(c.req.param("name"));
     notBusy(env.name);
-    return c.json(await rollbackEnvironment(services, settings, env.name, body.snapshot));
+    return c.json(
+      await ctx.changing(() => rollbackEnvironment(services, settings, env.name, body.snapshot)),
+    );
   });
 
   app.delete("/v1/environments/:name", async (c) => {
     const { purge } = check(deleteQuery, c.req.query(), "query");
     const env = await find(c.req.param("name"));
     notBusy(env.name);
-    const removed = await removeEnvironment(services, settings, env.name, {
-      purge: purge === "true" || purge === "1",
-    }, () => {});
+    const removed = await ctx.changing(() =>
+      removeEnvironment(services, settings, env.name, {
+        purge: purge === "true" || purge === "1",
+      }, () => {})
+    );
     return c.json(removed);
   });
 }

@@ -191,12 +191,14 @@ export function dockerActions(state: () => DockerState): ActionSpec[] {
     ),
     spec<{ labels: Record<string, string> }>(
       "docker.container.watch",
-      "Keeps the containers with these labels as `container` items, current from engine events.",
+      "Keeps the containers with these labels as `container` items, current from engine " +
+        "events; called again with the same labels, brings them up to date before it returns.",
       object({ labels: strMap }, ["labels"]),
       async (input) => {
         const s = state();
         if (!s.registry) throw new Error("docker plugin: the registry view is not available");
         if (s.watch && JSON.stringify(s.watch.labels) === JSON.stringify(input.labels)) {
+          await s.watch.sync();
           return { watching: true };
         }
         s.watch?.stop();

@@ -96,18 +96,20 @@ export function resolveEngineAddress(config: JsonObject, env: EnvReader): Engine
 /**
  * The dockerode (docker-modem) options for an address. Every connection field is set, even to
  * undefined, because docker-modem lays these over its own reading of `DOCKER_HOST`.
+ *
+ * No `connectionTimeout`: docker-modem clears that timer only when the answer's head arrives,
+ * so it limits the whole call, and a `stop` that waits out a container's 10 s stop timeout
+ * was cut off as "socket hang up". A call is bounded by the plugin's `callMs` instead.
  */
 export function dockerodeOptions(address: EngineAddress): Docker.DockerOptions {
-  const timeouts = { connectionTimeout: 10_000 };
   if (address.kind === "unix") {
-    return { socketPath: address.socketPath, host: undefined, port: undefined, ...timeouts };
+    return { socketPath: address.socketPath, host: undefined, port: undefined };
   }
   return {
     socketPath: undefined,
     host: address.host,
     port: address.port,
     protocol: address.tls ? "https" : "http",
-    ...timeouts,
   };
 }
 

@@ -213,14 +213,18 @@ function zeroToNull(time: string | undefined): string | null {
 
 /**
  * Containers (running or not, unless `all` is false) carrying every label in `labels`, oldest
- * first.
+ * first; only those whose id is in `ids` when it is given.
  */
 export async function listContainers(
   engine: Engine,
   labels: Record<string, string> = {},
   all = true,
+  ids?: string[],
 ): Promise<ContainerSummary[]> {
-  const filters = { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+  const filters = {
+    label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    ...(ids ? { id: ids } : {}),
+  };
   const list = await engine.get(
     "list containers",
     {

@@ -35,7 +35,7 @@ export interface NativeClient {
   get(request: GetRequest): Promise<unknown>;
 }
 
-/** How long one exchange may take, as dockerode's `connectionTimeout` in `dockerodeOptions`. */
+/** How long one exchange may take (these are quick reads: ping, list, inspect). */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
 /** A native client for `address`, or undefined for a TLS engine (dockerode serves those). */

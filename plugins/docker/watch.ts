@@ -6,12 +6,10 @@
  *
  * @module
  */
-import type { JsonObject, Registry } from "../../interfaces.ts";
-import { type ContainerSummary, listContainers } from "./containers.ts";
+import type { Registry } from "../../interfaces.ts";
+import { ContainerItems } from "./container_items.ts";
+import { listContainers } from "./containers.ts";
 import type { Engine } from "./engine.ts";
-
-/** The item kind the view registers. */
-export const CONTAINER_ITEM = "container";
 
 /**
  * The item the watch holds while Docker's event stream is open: readers trust the `container`
@@ -27,21 +25,18 @@ export const RESUBSCRIBE_MS = 1000;
 export interface Watch {
   /** Labels it selects. */
   labels: Record<string, string>;
+  /**
+   * Brings the items up to date with the engine: waits for the refreshes events already asked
+   * for, then lists once and publishes what changed. A caller that changed containers itself
+   * calls it before reading the items, so it reads its own writes instead of waiting for their
+   * events. Does nothing while the stream is down (the view is not live then).
+   */
+  sync(): Promise<void>;
   /** Stops the event stream. */
   stop(): void;
 }
 
 type EventStream = NodeJS.ReadableStream & { destroy?: () => void };
-
-function publish(registry: Registry, known: Set<string>, container: ContainerSummary): void {
-  if (known.has(container.id)) registry.unregisterItem(CONTAINER_ITEM, container.id);
-  registry.registerItem({
-    kind: CONTAINER_ITEM,
-    name: container.id,
-    metadata: container as unknown as JsonObject,
-  });
-  known.add(container.id);
-}
 
 /**
  * Registers the containers carrying `labels` as items and keeps them current from the engine's
@@ -56,7 +51,7 @@ export async function watchContainers(
   labels: Record<string, string>,
   onError: (message: string) => void,
 ): Promise<Watch> {
-  const known = new Set<string>();
+  const items = new ContainerItems(registry);
   // The engine's API takes filters as JSON text.
   const filters = JSON.stringify({
     type: ["container"],
@@ -67,26 +62,27 @@ export async function watchContainers(
   let live = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
 
+  // One refresh at a time per container, in event order.
   const pending = new Map<string, Promise<void>>();
   const refresh = (id: string, destroyed: boolean) => {
     const previous = pending.get(id) ?? Promise.resolve();
     const next = previous.then(async () => {
-      if (destroyed) {
-        if (known.delete(id)) registry.unregisterItem(CONTAINER_ITEM, id);
-        return;
-      }
-      const [current] = (await listContainers(engine, labels)).filter((c) => c.id === id);
-      if (current) publish(registry, known, current);
-      else if (known.delete(id)) registry.unregisterItem(CONTAINER_ITEM, id);
-    }).catch((error) => onError(`container view: ${(error as Error).message}`));
+      const listing = items.nextListing();
+      if (destroyed) return void items.remove(id, listing);
+      const [current] = await listContainers(engine, labels, true, [id]);
+      if (current?.id === id) items.publish(current, listing);
+      else items.remove(id, listing);
+    }).catch((error) => onError(`container view: ${(error as Error).message}`))
+      .finally(() => {
+        if (pending.get(id) === next) pending.delete(id);
+      });
     pending.set(id, next);
   };
 
   const goDown = () => {
     if (live) registry.unregisterItem(LIVE_ITEM.kind, LIVE_ITEM.name);
     live = false;
-    for (const id of known) registry.unregisterItem(CONTAINER_ITEM, id);
-    known.clear();
+    items.clear();
   };
 
   const resubscribe = () => {
@@ -133,20 +129,28 @@ export async function watchContainers(
     opened.on("end", () => lost(opened, "the engine closed the stream"));
     opened.on("close", () => lost(opened, "the connection closed"));
     // Listed after subscribing, so no change falls between the list and the first event.
+    const listing = items.nextListing();
     const current = await listContainers(engine, labels);
     if (stream !== opened) return;
-    const ids = new Set(current.map((c) => c.id));
-    for (const id of [...known]) {
-      if (!ids.has(id) && known.delete(id)) registry.unregisterItem(CONTAINER_ITEM, id);
-    }
-    for (const container of current) publish(registry, known, container);
+    items.replaceAll(current, listing);
     if (!live) registry.registerItem({ ...LIVE_ITEM, metadata: { labels } });
     live = true;
+  };
+
+  const sync = async () => {
+    const open = stream;
+    if (!live || !open) return;
+    await Promise.all(pending.values());
+    const listing = items.nextListing();
+    const current = await listContainers(engine, labels);
+    // A stream that broke meanwhile took the items down; its resubscription lists again.
+    if (stream === open && live) items.replaceAll(current, listing);
   };
 
   await subscribe();
   return {
     labels,
+    sync,
     stop: () => {
       stopped = true;
       clearTimeout(retry);

@@ -33,29 +33,45 @@ export interface Sandbox {
   repos: string;
 }
 
+/** How {@link sandboxManifest} departs from repocate's own manifest. */
+export interface SandboxManifestOptions {
+  /** Every plugin's `isolation`. */
+  isolation?: "worker" | "process";
+  /** Only these plugins (default: all). */
+  only?: string[];
+  /** The engine socket the docker plugin reaches (default: the one `DOCKER_HOST` names). */
+  dockerSocket?: string;
+}
+
 /**
- * Writes a manifest equal to repocate's own, with `REPOCATE_HOME` set to `home` and, if given,
- * every plugin's `isolation` set.
+ * Writes a manifest equal to repocate's own, with `REPOCATE_HOME` set to `home`, changed as
+ * `options` say; returns its path.
  */
 export async function sandboxManifest(
   dir: string,
   home: string,
-  isolation?: "worker" | "process",
+  options: SandboxManifestOptions = {},
 ): Promise<string> {
   let text = (await Deno.readTextFile(join(ROOT, "plugins.json")))
     .replaceAll("${REPOCATE_HOME}", home)
     .replaceAll('"./plugins/', `"${ROOT}plugins/`);
-  if (isolation) {
-    const manifest = JSON.parse(text);
-    for (const plugin of manifest.plugins) plugin.isolation = isolation;
-    text = JSON.stringify(manifest, null, 2);
+  if (options.dockerSocket) text = text.replaceAll("${DOCKER_SOCKET}", options.dockerSocket);
+  const manifest = JSON.parse(text);
+  if (options.only) {
+    manifest.plugins = manifest.plugins.filter((p: { name: string }) =>
+      options.only!.includes(p.name)
+    );
+  }
+  for (const plugin of manifest.plugins) {
+    if (options.isolation) plugin.isolation = options.isolation;
+    if (options.dockerSocket && plugin.name === "docker") {
+      plugin.config = { ...plugin.config, host: `unix://${options.dockerSocket}` };
+    }
   }
   const file = join(dir, "plugins.json");
-  await Deno.writeTextFile(file, text);
+  await Deno.writeTextFile(file, JSON.stringify(manifest, null, 2));
   return file;
 }
-
-/** Removes every container and volume labelled with environments of `home`, and their images. */
 
 /** Runs `fn` in a fresh sandbox; always removes what it made. */
 export async function withSandbox(
@@ -66,7 +82,7 @@ export async function withSandbox(
   const home = join(dir, "home");
   const repos = join(dir, "repos");
   await Deno.mkdir(repos, { recursive: true });
-  const manifestFile = await sandboxManifest(dir, home, options.isolation);
+  const manifestFile = await sandboxManifest(dir, home, { isolation: options.isolation });
   const runtime = await openRuntime({
     manifestFile,
     cacheDir: join(dir, "cache"),
