@@ -70,7 +70,6 @@ export async function buildPlugin(specifier: string, options: BuildOptions): Pro
       "--allow-import",
       "--platform=deno",
       "--format=esm",
-      "--sourcemap=inline",
       ...bundleExternals().map((e) => `--external=${e}`),
       ...(options.reloadOrigins?.length ? [`--reload=${options.reloadOrigins.join(",")}`] : []),
       "-o",

@@ -87,10 +87,12 @@ export class Registry {
       seenActions.add(action.name);
       let validate: Validator;
       try {
-        // Compiled on the action's first call: ajv stays off start-up.
+        // Compiled on the action's first call: ajv stays off start-up. Not checked against the
+        // meta-schema then: schemaFault checks it here, and the plugin host has ajv check the
+        // schemas of a plugin it has not loaded before (a cached registration was checked so).
         const fault = schemaFault(action.inputSchema);
         if (fault) throw new InvalidSchemaError(fault);
-        validate = lazyValidator(action.inputSchema);
+        validate = lazyValidator(action.inputSchema, { checkSchema: false });
       } catch (error) {
         throw new TypeError(`action "${action.name}" of plugin "${owner}": ${messageOf(error)}`);
       }
@@ -182,6 +184,9 @@ export class Registry {
           "; `repocate actions list` shows them",
       );
     }
+    // The plugin starts (if it is not running) while the input is checked: the first check
+    // loads the validator, which costs about as much as a plugin's start.
+    action.prepare?.();
     let faults: string[];
     try {
       faults = await action.validate(input);

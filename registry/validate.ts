@@ -3,7 +3,9 @@
  * ajv, that return one-line faults. Registry-internal.
  *
  * Loading ajv and compiling a schema cost more than the rest of a process's start-up, and
- * registration is synchronous, so nothing here touches ajv before a validator is first called:
+ * registration is synchronous, so nothing here touches ajv before a validator is first called
+ * (and ajv comes from a bundle of the locked npm package, `vendor/ajv2020.js`, which loads in a
+ * tenth of the time):
  * {@link lazyValidator} imports ajv (`await import`) and compiles then. What registration can
  * know without ajv, it checks at once: {@link schemaFault} finds the faults ajv surely refuses
  * (a keyword of the vocabulary with a value of the wrong shape, such as `{"type": "nope"}`).
@@ -26,11 +28,18 @@ export class InvalidSchemaError extends TypeError {
 
 // addUsedSchema: false keeps compiled schemas out of ajv's shared `$id` table; otherwise a second
 // schema with the same `$id` (the same plugin reloaded, or another plugin) fails to compile.
+// validateSchema: false, because checking a schema against the meta-schema compiles the
+// meta-schema first, which costs five times what compiling an action's schema does: it is done
+// only where asked (see `checkSchema` of compileSchema).
 let ajv: Promise<Ajv2020> | null = null;
 function ajvInstance(): Promise<Ajv2020> {
   if (!ajv) {
-    ajv = import("ajv/dist/2020.js").then(({ Ajv2020 }) =>
-      new Ajv2020({ allErrors: true, strict: false, validateSchema: true, addUsedSchema: false })
+    // ajv bundled into one module (scripts/vendor_ajv.ts): the npm package is CommonJS, and
+    // loading it through Deno's npm support takes several times as long.
+    ajv = (import("./vendor/ajv2020.js") as Promise<typeof import("ajv/dist/2020.js")>).then((
+      { Ajv2020 },
+    ) =>
+      new Ajv2020({ allErrors: true, strict: false, validateSchema: false, addUsedSchema: false })
     );
     // A failed import is tried again on the next call, not remembered.
     ajv.catch(() => ajv = null);
@@ -57,11 +66,27 @@ export type Check = (value: JsonValue) => string[];
 /** Checks a value; resolves to the faults (empty when valid). */
 export type Validator = (value: JsonValue) => Promise<string[]>;
 
+/** How {@link compileSchema} treats the schema. */
+export interface CompileOptions {
+  /**
+   * Check the schema against its meta-schema first (default true), as a schema not seen before
+   * must be. Off for a schema that was checked when it was registered.
+   */
+  checkSchema?: boolean;
+}
+
 /** Loads ajv and compiles `schema`; throws {@link InvalidSchemaError} when ajv refuses it. */
-export async function compileSchema(schema: JsonSchema): Promise<Check> {
+export async function compileSchema(
+  schema: JsonSchema,
+  options: CompileOptions = {},
+): Promise<Check> {
   const instance = await ajvInstance();
   let validate;
   try {
+    if ((options.checkSchema ?? true) && !instance.validateSchema(schema)) {
+      // ajv's own words when it compiles with `validateSchema: true`.
+      throw new Error(`schema is invalid: ${instance.errorsText(instance.errors)}`);
+    }
     validate = instance.compile(schema);
   } catch (error) {
     throw new InvalidSchemaError((error as Error).message, { cause: error });
@@ -81,16 +106,17 @@ export async function compileSchema(schema: JsonSchema): Promise<Check> {
 }
 
 /**
- * The validator of `schema`, compiled on its first call (which loads ajv). When ajv refuses the
- * schema, that call and every later one reject with the same {@link InvalidSchemaError}.
+ * The validator of `schema`, compiled on its first call (which loads ajv) as `options` say. When
+ * ajv refuses the schema, that call and every later one reject with the same
+ * {@link InvalidSchemaError}.
  */
-export function lazyValidator(schema: JsonSchema): Validator {
+export function lazyValidator(schema: JsonSchema, options: CompileOptions = {}): Validator {
   // A copy, so that a later change to the registered object cannot change what is checked.
   const own = structuredClone(schema);
   let compiled: Promise<Check> | null = null;
   return async (value) => {
     if (!compiled) {
-      compiled = compileSchema(own);
+      compiled = compileSchema(own, options);
       // Only a refusal is final; a failed import of ajv is tried again.
       compiled.catch((error) => {
         if (!(error instanceof InvalidSchemaError)) compiled = null;
