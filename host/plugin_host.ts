@@ -85,8 +85,6 @@ interface Loaded {
   worker: PluginWorker | null;
   /** The start under way, if any. */
   starting: Promise<PluginWorker> | null;
-  /** Why its Worker failed to start (it is unloaded then): later calls fail the same way. */
-  failed?: unknown;
 }
 
 /** A plugin readied by `#open`, waiting to be registered. */
@@ -340,7 +338,6 @@ export class PluginHost {
    */
   #ensureWorker(loaded: Loaded): Promise<PluginWorker> {
     if (loaded.worker) return Promise.resolve(loaded.worker);
-    if (loaded.failed !== undefined) return Promise.reject(loaded.failed);
     loaded.starting ??= (async () => {
       const name = loaded.entry.name;
       try {
@@ -353,7 +350,6 @@ export class PluginHost {
         }
         return loaded.worker!;
       } catch (error) {
-        loaded.failed = error;
         this.#loaded.delete(name);
         this.#options.registry.unregisterOwner(name);
         await this.#cache.dropRegistration(loaded.key);

@@ -457,6 +457,11 @@ Deno.test("a cached plugin that no longer starts fails its first call, is unload
       assertEquals(error.code, "PLUGIN_INIT_FAILED");
       assertEquals(runtime.host.get("fragile")?.state, "failed");
       assertEquals(runtime.registry.listActions("fragile"), []);
+      assertEquals(
+        project.logs.filter((line) => line.startsWith("fragile error:")).length,
+        1,
+        `started once, though the call also prepared it: ${project.logs.join(" | ")}`,
+      );
     } finally {
       await runtime.close();
     }
