@@ -293,7 +293,10 @@ export class PluginHost {
         ...a,
         invoke: async (input, onProgress) =>
           (await this.#ensureWorker(loaded)).call(a.name, input, onProgress),
-        prepare: () => void this.#ensureWorker(loaded).catch(() => {}),
+        // Called before every call (see Registry.invoke): nothing to do once the Worker runs.
+        prepare: () => {
+          if (!loaded.worker) this.#ensureWorker(loaded).catch(() => {});
+        },
       })),
     });
     const status = this.#status.get(entry.name)!;
