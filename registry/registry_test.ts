@@ -309,6 +309,41 @@ Deno.test("an action whose schema only ajv finds invalid fails every call with P
   assertEquals(calls, [], "the invoker was never called");
 });
 
+Deno.test("a schema whose check never ends fails the call with PLUGIN_SHAPE, not a stack overflow", async () => {
+  const registry = new Registry();
+  const { invoke, calls } = counting();
+  registry.registerBatch("loop", {
+    items: [],
+    actions: [
+      // ajv compiles this one; checking any input recurses until the stack overflows.
+      action("loop.self", {
+        inputSchema: { $id: "https://plugins.example/l.json", $ref: "#" },
+        invoke,
+      }),
+      // ajv's compiler itself recurses on this one.
+      action("loop.deep", {
+        inputSchema: { properties: { a: { $ref: "#/properties/a" } } },
+        invoke,
+      }),
+    ],
+  });
+  const cases = [
+    ["loop.self", "checking input against it never ends: a $ref refers back to itself"],
+    ["loop.deep", "its $refs refer back to themselves without end"],
+  ] as const;
+  for (const [name, why] of cases) {
+    const error = await assertRejects(() => registry.invoke(name, { a: 1 }), RepocateError);
+    assertEquals(error.code, "PLUGIN_SHAPE");
+    assertStringIncludes(
+      error.message,
+      `action "${name}" of plugin "loop": invalid input schema: ${why}`,
+    );
+    assert(!error.message.includes("\n"), error.message);
+  }
+  assertEquals(calls, [], "the invoker never ran");
+  assertEquals(await registry.invoke("loop.self", null).catch((e) => e.code), "PLUGIN_SHAPE");
+});
+
 Deno.test("registry accepts a plugin again after unloading it, even when its schema has an $id", async () => {
   const registry = new Registry();
   const schema = (): JsonSchema => ({

@@ -89,10 +89,26 @@ export async function compileSchema(
     }
     validate = instance.compile(schema);
   } catch (error) {
-    throw new InvalidSchemaError((error as Error).message, { cause: error });
+    const message = error instanceof RangeError
+      ? `its $refs refer back to themselves without end (${error.message})`
+      : (error as Error).message;
+    throw new InvalidSchemaError(message, { cause: error });
   }
   return (value) => {
-    if (validate(value)) return [];
+    let valid;
+    try {
+      valid = validate(value);
+    } catch (error) {
+      // A schema that refers to itself without consuming input (`{"$ref": "#"}`) recurses
+      // until the stack overflows: ajv compiles it, and only a check can tell.
+      if (!(error instanceof RangeError)) throw error;
+      throw new InvalidSchemaError(
+        `checking input against it never ends: a $ref refers back to itself without going ` +
+          `into the input (${error.message})`,
+        { cause: error },
+      );
+    }
+    if (valid) return [];
     return (validate.errors ?? []).map((e) => {
       const at = pathOf(e.instancePath);
       const extra = e.keyword === "additionalProperties"
