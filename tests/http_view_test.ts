@@ -1,6 +1,8 @@
 /**
- * The service's environment list is kept current from Docker's events: a container stopped or
- * removed behind repocate's back shows within a second, without asking the engine per request.
+ * The service's environment list is kept current from Docker's events: a create the service
+ * reports done is listed running at once, and a container stopped or removed behind repocate's
+ * back shows once its events arrive (how soon is measured by bench/view_latency.ts, not here:
+ * the wait below is a generous limit for a loaded machine, not a speed check).
  */
 import { assertEquals } from "@std/assert";
 import { join } from "@std/path";
@@ -16,13 +18,15 @@ async function stateOf(s: TestServer, name: string): Promise<string | undefined>
   return list.find((e) => e.name === name)?.state;
 }
 
-async function within(
-  ms: number,
+/** How long a change made behind the service's back may take to show on a loaded machine. */
+const PATIENCE_MS = 20_000;
+
+async function eventually(
   s: TestServer,
   name: string,
   want: string,
 ): Promise<string | undefined> {
-  const until = Date.now() + ms;
+  const until = Date.now() + PATIENCE_MS;
   let state = await stateOf(s, name);
   while (state !== want && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 50));
@@ -39,7 +43,7 @@ async function docker(...args: string[]): Promise<void> {
 Deno.test({
   ...dockerTest,
   name:
-    "a container stopped or removed behind repocate's back shows in the service's list within a second",
+    "the service lists its own create at once, and a container changed behind its back from the engine's events",
   async fn() {
     await withServer(async (s) => {
       assertEquals(s.stderr().includes("no live container view"), false, s.stderr());
@@ -53,12 +57,12 @@ Deno.test({
       const { operation } = await res.json();
       const events = await readEvents(await s.request(`/v1/operations/${operation.id}/events`));
       assertEquals(events.at(-1)?.event, "done");
-      assertEquals(await within(1000, s, name, "running"), "running");
+      assertEquals(await stateOf(s, name), "running", "listed as done left it, without waiting");
 
       await docker("stop", "-t", "0", `repocate-${name}`);
-      assertEquals(await within(1000, s, name, "exited"), "exited");
+      assertEquals(await eventually(s, name, "exited"), "exited");
       await docker("rm", "-f", `repocate-${name}`);
-      assertEquals(await within(1000, s, name, "missing"), "missing");
+      assertEquals(await eventually(s, name, "missing"), "missing");
       await s.request(`/v1/environments/${name}?purge=true`, { method: "DELETE" }).then((r) =>
         r.body?.cancel()
       );
