@@ -160,7 +160,8 @@ Deno.test({
       const started = Date.now();
       const status = await s.stop();
       assertEquals(status?.code, 0, s.stderr());
-      assert(Date.now() - started < 30_000);
+      // A hang check, not a speed check: the grace period is 10 s.
+      assert(Date.now() - started < 30_000, "the server stopped within three grace periods");
       assertStringIncludes(s.stderr(), "shutting down; waiting up to 10 s for 1 operation(s)");
       assert(!s.stderr().includes("cut short"), "the create finished within the grace period");
       await events; // the open stream ended instead of hanging

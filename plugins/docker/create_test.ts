@@ -78,10 +78,9 @@ Deno.test({
         ],
       });
       assertEquals(seen, { exitCode: 0, stdout: "docker-init\n1\n1\nlo\n", stderr: "" });
-      // SIGTERM reaches the keep-alive sleep through the init process: the stop is quick.
-      const t0 = performance.now();
+      // SIGTERM reaches the keep-alive sleep through the init process: it ends by SIGTERM
+      // (exit 143), not by the SIGKILL the engine sends after the stop timeout (137).
       const stopped = await plugin.call("docker.container.stop", { id: name }) as ContainerInfo;
-      assert(performance.now() - t0 < 5000, "SIGTERM stops it at once");
       assertEquals(stopped.exitCode, 143);
     } finally {
       await plugin.call("docker.container.remove", { id: name }).catch(() => {});
