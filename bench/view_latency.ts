@@ -19,6 +19,7 @@ import { Services } from "../core/env/services.ts";
 import { envSettings } from "../core/env/settings.ts";
 import { EnvironmentView } from "../core/env/view.ts";
 import { sandboxManifest } from "../tests/_support/lifecycle.ts";
+import { environmentContainerArgs } from "../tests/_support/docker_engine.ts";
 import { docker, median } from "./_e2e.ts";
 
 const HOST = Deno.env.get("DOCKER_HOST") ?? "unix:///run/repocate-ci/docker.sock";
@@ -63,14 +64,7 @@ try {
   await Deno.mkdir(join(settings.workspaces, name), { recursive: true });
   await docker(HOST, [
     "create",
-    "--name",
-    container,
-    "--label",
-    "dev.repocate.managed=true",
-    "--label",
-    `dev.repocate.name=${name}`,
-    "--label",
-    `dev.repocate.workspace=${join(settings.workspaces, name)}`,
+    ...environmentContainerArgs(name, settings.workspaces),
     "--stop-signal",
     "SIGKILL",
     BUSYBOX,

@@ -17,7 +17,7 @@ import { Services } from "../core/env/services.ts";
 import { type EnvSettings, envSettings } from "../core/env/settings.ts";
 import { EnvironmentView } from "../core/env/view.ts";
 import { createApp } from "../http/app.ts";
-import { BUSYBOX_IMAGE, dockerTest } from "./_support/docker_engine.ts";
+import { BUSYBOX_IMAGE, dockerTest, environmentContainerArgs } from "./_support/docker_engine.ts";
 import { type EngineRelay, engineRelay } from "./_support/engine_relay.ts";
 import { sandboxManifest } from "./_support/lifecycle.ts";
 
@@ -80,14 +80,7 @@ async function withRelayedView(fn: (r: RelayedView) => Promise<void>): Promise<v
       createContainer: (...command) =>
         docker(
           "create",
-          "--name",
-          `repocate-${name}`,
-          "--label",
-          "dev.repocate.managed=true",
-          "--label",
-          `dev.repocate.name=${name}`,
-          "--label",
-          `dev.repocate.workspace=${join(settings.workspaces, name)}`,
+          ...environmentContainerArgs(name, settings.workspaces),
           BUSYBOX_IMAGE,
           ...command,
         ),

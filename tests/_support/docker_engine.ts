@@ -41,3 +41,21 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/**
+ * `docker create` arguments for a container repocate would list as environment `name` of the
+ * home whose workspaces folder is `workspaces` (its container name and labels), to make a
+ * change "behind repocate's back".
+ */
+export function environmentContainerArgs(name: string, workspaces: string): string[] {
+  return [
+    "--name",
+    `repocate-${name}`,
+    "--label",
+    "dev.repocate.managed=true",
+    "--label",
+    `dev.repocate.name=${name}`,
+    "--label",
+    `dev.repocate.workspace=${workspaces}/${name}`,
+  ];
+}
