@@ -89,13 +89,7 @@ export function dockerActions(state: () => DockerState): ActionSpec[] {
       "docker.ping",
       "Checks the Docker engine answers; returns its version.",
       object({}),
-      async () => {
-        const pong = await pingEngine(engine());
-        // A ping comes before a change (create, rebuild) or from a service's health check: the
-        // writes after it need dockerode, which takes longer to load than the steps between.
-        engine().warm();
-        return pong;
-      },
+      () => pingEngine(engine()),
     ),
     spec<BuildInput>(
       "docker.image.build",

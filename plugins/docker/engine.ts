@@ -46,14 +46,6 @@ export class Engine {
   }
 
   /**
-   * Starts loading the dockerode client in the background, when it is not loaded yet. A failed
-   * load is not reported here: the next call that needs the client tries again and says why.
-   */
-  warm(): void {
-    this.client().catch(() => {});
-  }
-
-  /**
    * Runs `fn` with the dockerode client; anything it throws (loading dockerode included) is
    * rethrown as a `DockerPluginError` saying `what` was being done.
    */
