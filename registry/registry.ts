@@ -168,7 +168,8 @@ export class Registry {
   /**
    * Validates `input` against the action's schema, then runs it. Throws `ACTION_NOT_FOUND`,
    * `INPUT_INVALID`, or `PLUGIN_SHAPE` when ajv refuses the schema itself (on every call),
-   * before anything runs; the invoker's own errors pass through.
+   * before the invoker runs (the action is prepared meanwhile: its plugin may start); the
+   * invoker's own errors pass through.
    */
   async invoke(name: string, input: JsonValue, options: InvokeOptions = {}): Promise<JsonValue> {
     const action = this.#actions.get(name);
