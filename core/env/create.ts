@@ -49,9 +49,14 @@ async function chooseName(
 ): Promise<{ name: string; url: string }> {
   const existing = await services.containers(MANAGED);
   const owners = new Map(existing.map((c) => [c.labels[LABEL.name], c.labels[LABEL.repo]]));
-  const probe = await services.parseRepo(req.repo, req.cwd ?? Deno.cwd(), []);
-  const takenByOthers = [...owners].filter(([, repo]) => repo !== probe.url).map(([n]) => n);
-  const ref = await services.parseRepo(req.repo, req.cwd ?? Deno.cwd(), takenByOthers);
+  const cwd = req.cwd ?? Deno.cwd();
+  let ref = await services.parseRepo(req.repo, cwd, []);
+  const takenByOthers = [...owners].filter(([, repo]) => repo !== ref.url).map(([n]) => n);
+  // Asked again, with the names other repositories hold, only when the base name is one of them
+  // (else the answer would be the same).
+  if (takenByOthers.includes(ref.suggestedName)) {
+    ref = await services.parseRepo(req.repo, cwd, takenByOthers);
+  }
   const name = checkEnvName(req.name ?? ref.suggestedName);
   const owner = owners.get(name);
   const halfMade = existing.some((c) => c.labels[LABEL.name] === name && isPending(c.name));
