@@ -329,6 +329,23 @@ Deno.test({
   },
 });
 
+/**
+ * Creates an environment named after `base` through the CLI (it must succeed) from a fresh
+ * one-file repository, and leaves unsaved work (`work.txt`) in its workspace.
+ */
+async function createdWithWork(
+  cli: Cli,
+  base: string,
+): Promise<{ name: string; workspace: string }> {
+  const repo = await makeRepo(join(cli.dir, "repos", base), { "README.md": "hi\n" });
+  const name = cli.newName(base);
+  const created = await cli.run(["create", repo, "--name", name]);
+  assertEquals(created.code, 0, created.stderr);
+  const workspace = join(cli.home, "workspaces", name);
+  await Deno.writeTextFile(join(workspace, "work.txt"), "unsaved work\n");
+  return { name, workspace };
+}
+
 function assertStringFragments(line: string, fragments: string[]): void {
   for (const fragment of fragments) {
     assert(line.includes(fragment), `"${fragment}" not in: ${line}`);
@@ -340,12 +357,7 @@ Deno.test({
   name: "an environment whose workspace turns read-only: writers fail cleanly, nothing is lost",
   async fn() {
     await withCli(async (cli) => {
-      const repo = await makeRepo(join(cli.dir, "repos", "rowork"), { "README.md": "hi\n" });
-      const name = cli.newName("rowork");
-      const created = await cli.run(["create", repo, "--name", name]);
-      assertEquals(created.code, 0, created.stderr);
-      const workspace = join(cli.home, "workspaces", name);
-      await Deno.writeTextFile(join(workspace, "work.txt"), "unsaved work\n");
+      const { name, workspace } = await createdWithWork(cli, "rowork");
       await Deno.writeTextFile(join(workspace, "README.md"), "edited\n");
       const snap = await cli.run(["snapshot", name, "-m", "before the disk turned"]);
       assertEquals(snap.code, 0, snap.stderr);
@@ -445,12 +457,7 @@ Deno.test({
   name: "git not installed: list, stop and start still work; snapshot and rm fail cleanly",
   async fn() {
     await withCli(async (cli) => {
-      const repo = await makeRepo(join(cli.dir, "repos", "gitgone"), { "README.md": "hi\n" });
-      const name = cli.newName("gitgone");
-      const created = await cli.run(["create", repo, "--name", name]);
-      assertEquals(created.code, 0, created.stderr);
-      const workspace = join(cli.home, "workspaces", name);
-      await Deno.writeTextFile(join(workspace, "work.txt"), "unsaved work\n");
+      const { name, workspace } = await createdWithWork(cli, "gitgone");
       const before = await workspaceState(workspace);
       const noGit = await pathWithoutGit(cli.dir);
 

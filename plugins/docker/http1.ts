@@ -82,7 +82,6 @@ export function parseResponse(bytes: Uint8Array): RawResponse {
 /** Removes chunked transfer encoding; trailers after the last chunk are ignored. */
 function dechunk(bytes: Uint8Array): Uint8Array {
   const parts: Uint8Array[] = [];
-  let total = 0;
   let at = 0;
   for (;;) {
     const lineEnd = indexOfCrlf(bytes, at);
@@ -96,14 +95,18 @@ function dechunk(bytes: Uint8Array): Uint8Array {
     const start = lineEnd + 2;
     if (start + size + 2 > bytes.length) throw new ResponseError("truncated", "chunk cut short");
     parts.push(bytes.subarray(start, start + size));
-    total += size;
     at = start + size + 2;
   }
-  const body = new Uint8Array(total);
+  return concatBytes(parts);
+}
+
+/** `parts` one after another in one array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
   for (const part of parts) {
-    body.set(part, offset);
+    all.set(part, offset);
     offset += part.length;
   }
-  return body;
+  return all;
 }

@@ -17,7 +17,7 @@
  * @module
  */
 import type { EngineAddress } from "./client.ts";
-import { parseResponse, ResponseError } from "./http1.ts";
+import { concatBytes, parseResponse, ResponseError } from "./http1.ts";
 
 /** A read-only request, in docker-modem's terms. */
 export interface GetRequest {
@@ -146,7 +146,6 @@ async function exchange(address: EngineAddress, request: string): Promise<Uint8A
     if (abort.signal.aborted) throw hangUp();
     let syscall = "write";
     const chunks: Uint8Array[] = [];
-    let total = 0;
     try {
       let bytes = new TextEncoder().encode(request);
       while (bytes.length > 0) bytes = bytes.subarray(await conn.write(bytes));
@@ -156,19 +155,12 @@ async function exchange(address: EngineAddress, request: string): Promise<Uint8A
         const n = await conn.read(buffer);
         if (n === null) break;
         chunks.push(buffer.slice(0, n));
-        total += n;
       }
     } catch (error) {
       if (abort.signal.aborted) throw hangUp();
       throw socketError(error, syscall);
     }
-    const all = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      all.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return all;
+    return concatBytes(chunks);
   } finally {
     clearTimeout(timer);
     try {
