@@ -51,9 +51,11 @@ export function hostName(header: string): string {
   return value.replace(/:\d+$/, "");
 }
 
-/** Refuses requests whose `Host` is not in `allowed` (when `allowed` is set). */
-export function hostGuard(allowed: readonly string[] | null): MiddlewareHandler {
-  if (!allowed) return (_c, next) => next();
+/**
+ * Refuses requests whose `Host` is not in `allowed` (or a 127.x address). Without a list, the
+ * app leaves this guard out.
+ */
+export function hostGuard(allowed: readonly string[]): MiddlewareHandler {
   // Host values seen and accepted, as sent: most requests repeat one, so the check is a lookup.
   // Bounded, so a client sending many different (accepted) values cannot grow it.
   const accepted = new Set<string>();
@@ -122,9 +124,11 @@ export function isOpenPath(method: string, path: string): boolean {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** Requires `Authorization: Bearer <token>` on every path but the open ones; off when null. */
-export function bearerAuth(token: string | null): MiddlewareHandler {
-  if (token === null) return (_c, next) => next();
+/**
+ * Requires `Authorization: Bearer <token>` on every path but the open ones. Without a token,
+ * the app leaves this guard out.
+ */
+export function bearerAuth(token: string): MiddlewareHandler {
   const matches = secretMatcher(token);
   return (c, next) => {
     if (!isOpenPath(c.req.method, c.req.path)) {
