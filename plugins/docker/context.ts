@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isAbsolute, join, normalize, relative } from "@std/path";
 import { DockerPluginError } from "./errors.ts";
 
 /**
@@ -12,20 +13,19 @@ import { DockerPluginError } from "./errors.ts";
  * Dockerfile's normalized path relative to the context (what the engine expects).
  */
 export async function resolveDockerfile(context: string, dockerfile: string): Promise<string> {
-  const { isAbsolute, posix } = await import("node:path");
   if (!isAbsolute(context)) {
     throw new DockerPluginError("invalid_input", `build context "${context}" is not absolute`);
   }
   await expectKind(context, "directory", "build context");
-  const relative = posix.normalize(dockerfile.replaceAll("\\", "/"));
-  if (isAbsolute(relative) || relative === ".." || relative.startsWith("../")) {
+  const inContext = normalize(dockerfile.replaceAll("\\", "/"));
+  if (isAbsolute(inContext) || inContext === ".." || inContext.startsWith("../")) {
     throw new DockerPluginError(
       "invalid_input",
       `dockerfile "${dockerfile}" must be a path inside the build context ${context}`,
     );
   }
-  await expectKind(posix.join(context, relative), "file", "dockerfile");
-  return relative;
+  await expectKind(join(context, inContext), "file", "dockerfile");
+  return inContext;
 }
 
 async function expectKind(path: string, kind: "file" | "directory", what: string) {
@@ -49,12 +49,11 @@ async function expectKind(path: string, kind: "file" | "directory", what: string
  * `.dockerignore` before packing it.
  */
 export async function contextFiles(context: string): Promise<string[]> {
-  const { posix } = await import("node:path");
   const files: string[] = [];
   const pending = [""];
   while (pending.length > 0) {
     const dir = pending.pop()!;
-    for await (const entry of Deno.readDir(posix.join(context, dir))) {
+    for await (const entry of Deno.readDir(join(context, dir))) {
       const relative = dir === "" ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory) pending.push(relative);
       else files.push(relative);
@@ -72,23 +71,22 @@ const PACK_UMASK = 0o022;
  * read from the process, so the plugin needs no `sys` permission.
  */
 export async function packContext(context: string, src: string[]): Promise<NodeJS.ReadableStream> {
-  const [{ default: tar }, ignoreModule, { createGzip }, { posix }] = await Promise.all([
+  const [{ default: tar }, ignoreModule, { createGzip }] = await Promise.all([
     import("tar-fs"),
     import("@balena/dockerignore"),
     import("node:zlib"),
-    import("node:path"),
   ]);
   let entries = src;
   let ignore: ((name: string) => boolean) | undefined;
   try {
-    const rules = await Deno.readTextFile(posix.join(context, ".dockerignore"));
+    const rules = await Deno.readTextFile(join(context, ".dockerignore"));
     // A CommonJS module whose export is the factory; typed as an ES default export.
     const dockerIgnore = ((ignoreModule as { default?: unknown }).default ?? ignoreModule) as (
       options: { ignorecase: boolean },
     ) => { add(rules: string): { createFilter(): (path: string) => boolean } };
     const filter = dockerIgnore({ ignorecase: false }).add(rules).createFilter();
     entries = src.filter(filter);
-    ignore = (name: string) => !filter(posix.relative(context, name));
+    ignore = (name: string) => !filter(relative(context, name));
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
