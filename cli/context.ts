@@ -31,14 +31,12 @@ export interface GlobalOptions {
 
 /** Where the manifest is: `--manifest`, `REPOCATE_MANIFEST`, ./plugins.json, or repocate's own. */
 export function manifestPath(options: GlobalOptions): string {
-  // Deno.cwd() first: the same path, without node:path asking node's `process` for the folder
-  // (its first use costs tens of milliseconds, and the launcher needs nothing else of it).
-  if (options.manifest) return resolve(Deno.cwd(), options.manifest);
+  if (options.manifest) return resolve(options.manifest);
   const fromEnv = Deno.env.get("REPOCATE_MANIFEST");
-  if (fromEnv) return resolve(Deno.cwd(), fromEnv);
+  if (fromEnv) return resolve(fromEnv);
   try {
     Deno.statSync("plugins.json");
-    return resolve(Deno.cwd(), "plugins.json");
+    return resolve("plugins.json");
   } catch {
     return join(REPOCATE_ROOT, "plugins.json");
   }
