@@ -185,8 +185,8 @@ export class Registry {
           "; `repocate actions list` shows them",
       );
     }
-    // The plugin starts (if it is not running) while the input is checked: the first check
-    // loads the validator, which costs about as much as a plugin's start.
+    // The plugin starts (if it is not running) while the input is checked: an action's first
+    // check compiles its schema (and the process's first loads ajv).
     action.prepare?.();
     let faults: string[];
     try {
