@@ -4,6 +4,7 @@
  * @module
  */
 import type { PassThrough } from "node:stream";
+import { concatBytes } from "./bytes.ts";
 import type { Engine } from "./engine.ts";
 import { demuxBuffer, type Demuxed } from "./streams.ts";
 
@@ -65,18 +66,8 @@ function collect(sink: PassThrough) {
   sink.on("data", (chunk: Uint8Array) => chunks.push(chunk));
   return {
     sink,
-    text: () => new TextDecoder().decode(concat(chunks)),
+    text: () => new TextDecoder().decode(concatBytes(chunks)),
   };
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
 }
 
 /**

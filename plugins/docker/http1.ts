@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "./bytes.ts";
 
 /** A parsed response: status code, headers (lower-case names) and the decoded body. */
 export interface RawResponse {
@@ -98,15 +99,4 @@ function dechunk(bytes: Uint8Array): Uint8Array {
     at = start + size + 2;
   }
   return concatBytes(parts);
-}
-
-/** `parts` one after another in one array. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.length;
-  }
-  return all;
 }

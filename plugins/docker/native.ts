@@ -17,7 +17,8 @@
  * @module
  */
 import type { EngineAddress } from "./client.ts";
-import { concatBytes, parseResponse, ResponseError } from "./http1.ts";
+import { concatBytes } from "./bytes.ts";
+import { parseResponse, ResponseError } from "./http1.ts";
 
 /** A read-only request, in docker-modem's terms. */
 export interface GetRequest {
