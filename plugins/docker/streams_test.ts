@@ -1,4 +1,5 @@
 import { assertEquals } from "@std/assert";
+import { concatBytes } from "./bytes.ts";
 import { demuxBuffer, LineSplitter } from "./streams.ts";
 
 Deno.test("LineSplitter emits whole lines across chunks and keeps a bounded tail", () => {
@@ -22,18 +23,8 @@ function frame(stream: number, text: string): Uint8Array {
   return out;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 Deno.test("demuxBuffer separates stdout and stderr frames in order", () => {
-  const data = concat(frame(1, "out1\n"), frame(2, "err1\n"), frame(1, "out2\n"));
+  const data = concatBytes([frame(1, "out1\n"), frame(2, "err1\n"), frame(1, "out2\n")]);
   assertEquals(demuxBuffer(data), { stdout: "out1\nout2\n", stderr: "err1\n" });
   assertEquals(demuxBuffer(new Uint8Array()), { stdout: "", stderr: "" });
 });
